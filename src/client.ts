@@ -1,0 +1,159 @@
+/**
+ * Typed calls from the CLI to the daemon over its unix socket. `connectDaemon` starts a daemon
+ * when none answers, and waits until it does; many CLIs starting at once converge on one daemon
+ * (the others' daemons see the lock held and exit).
+ */
+import { spawn } from "node:child_process";
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { NotFoundError, UnavailableError, UsageError } from "./errors.js";
+import type { ApiErrorBody, Health, RunView, SubmitRequest } from "./protocol.js";
+
+const START_TIMEOUT_MS = 15_000;
+
+export class DaemonClient {
+  constructor(readonly socketPath: string) {}
+
+  call<T>(method: string, path: string, body?: unknown, timeoutMs = 0): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = httpRequest(
+        {
+          socketPath: this.socketPath,
+          method,
+          path,
+          headers: payload ? { "content-type": "application/json", "content-length": payload.length } : {},
+          timeout: timeoutMs || undefined,
+          agent: false,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+            } catch {
+              reject(new UnavailableError(`the cctask daemon sent an unreadable answer to ${method} ${path}`));
+              return;
+            }
+            if ((res.statusCode ?? 500) < 400) resolve(parsed as T);
+            else reject(toError(parsed as ApiErrorBody));
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("timed out")));
+      req.on("error", reject);
+      req.end(payload);
+    });
+  }
+
+  health(): Promise<Health> {
+    return this.call("GET", "/health", undefined, 3000);
+  }
+  submit(req: SubmitRequest): Promise<RunView> {
+    return this.call("POST", "/runs", req);
+  }
+  list(opts: { limit: number; activeOnly: boolean }): Promise<RunView[]> {
+    return this.call("GET", `/runs?limit=${opts.limit}${opts.activeOnly ? "&active=1" : ""}`);
+  }
+  get(id: string): Promise<RunView> {
+    return this.call("GET", `/runs/${encodeURIComponent(id)}`);
+  }
+  waitOnce(id: string, timeoutMs: number): Promise<RunView> {
+    return this.call("GET", `/runs/${encodeURIComponent(id)}/wait?timeoutMs=${timeoutMs}`);
+  }
+  cancel(id: string): Promise<RunView> {
+    return this.call("POST", `/runs/${encodeURIComponent(id)}/cancel`);
+  }
+  shutdown(): Promise<Health> {
+    return this.call("POST", "/shutdown");
+  }
+}
+
+function toError(body: ApiErrorBody): Error {
+  const msg = body?.error?.message ?? "unknown error from the cctask daemon";
+  if (body?.error?.kind === "usage") return new UsageError(msg);
+  if (body?.error?.kind === "not_found") return new NotFoundError(msg);
+  return new Error(msg);
+}
+
+function isNoDaemon(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ECONNREFUSED" || code === "ECONNRESET";
+}
+
+export function socketPath(stateDir: string): string {
+  return join(stateDir, "daemon.sock");
+}
+
+/** The state dir must exist and be ours to write, before any daemon is started for it. */
+export function ensureStateDir(stateDir: string): void {
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    accessSync(stateDir, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw new UsageError(
+      `the state directory ${stateDir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). ` +
+        "Fix its permissions, or set CCTASK_HOME to a directory you own.",
+    );
+  }
+}
+
+/** A client for a daemon that answers: the running one, or one started now. */
+export async function connectDaemon(stateDir: string, opts: { autostart: boolean }): Promise<DaemonClient> {
+  const client = new DaemonClient(socketPath(stateDir));
+  try {
+    await client.health();
+    return client;
+  } catch (e) {
+    if (!isNoDaemon(e)) throw new UnavailableError(`the cctask daemon for ${stateDir} does not answer: ${(e as Error).message}`);
+    if (!opts.autostart) throw new UnavailableError(`no cctask daemon is running for ${stateDir}`);
+  }
+  ensureStateDir(stateDir);
+  await startDaemon(stateDir, client);
+  return client;
+}
+
+async function startDaemon(stateDir: string, client: DaemonClient): Promise<void> {
+  const cli = fileURLToPath(new URL("./cli.js", import.meta.url));
+  const child = spawn(process.execPath, [cli, "daemon", "run"], {
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, CCTASK_HOME: stateDir },
+  });
+  let stderr = "";
+  let exited: number | null = null;
+  child.stderr?.on("data", (c: Buffer) => {
+    stderr += c.toString("utf8");
+  });
+  child.once("exit", (code) => {
+    exited = code ?? 1;
+  });
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  try {
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      try {
+        await client.health();
+        return;
+      } catch (e) {
+        if (!isNoDaemon(e)) throw e;
+      }
+      // A daemon that lost the start race exits with code 3 and the winner answers soon.
+      if (exited !== null && exited !== 3) {
+        throw new UnavailableError(
+          `the cctask daemon could not start (exit ${exited}): ${stderr.trim() || "no message"}\nSee ${join(stateDir, "daemon.log")}.`,
+        );
+      }
+    }
+    throw new UnavailableError(
+      `the cctask daemon did not answer within ${START_TIMEOUT_MS / 1000}s on ${socketPath(stateDir)}. See ${join(stateDir, "daemon.log")}.`,
+    );
+  } finally {
+    child.stderr?.destroy();
+    child.unref();
+  }
+}

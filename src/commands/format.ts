@@ -1,0 +1,85 @@
+/** Human-readable rendering of runs for the terminal. JSON output bypasses all of this. */
+import type { RunView } from "../protocol.js";
+
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return "-";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+export function formatTokens(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 10_000) return `${(n / 1000).toFixed(1)}K`;
+  if (n < 1_000_000) return `${Math.floor(n / 1000)}K`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+export function formatCost(usd: number | null): string {
+  return usd === null ? "-" : `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+}
+
+export function stateLabel(v: RunView): string {
+  const icon: Record<string, string> = {
+    queued: "⏳",
+    starting: "🚀",
+    running: "🟢",
+    succeeded: "✅",
+    failed: "❌",
+    timed_out: "⏰",
+    cancelled: "🛑",
+    interrupted: "💥",
+  };
+  const why = v.state === "failed" && v.reason ? ` (${v.reason}${v.apiErrorStatus ? ` ${v.apiErrorStatus}` : ""})` : "";
+  return `${icon[v.state] ?? ""} ${v.state}${why}`;
+}
+
+export function formatStatus(v: RunView): string {
+  const t = v.tokens;
+  const lines = [
+    `run ${v.id}  ${stateLabel(v)}`,
+    `  task:       ${v.task}`,
+    `  project:    ${v.projectDir}`,
+  ];
+  if (v.label) lines.push(`  label:      ${v.label}`);
+  if (v.resume) lines.push(`  resumes:    ${v.resume}`);
+  lines.push(
+    `  elapsed:    ${formatDuration(v.elapsedSeconds)} of ${formatDuration(v.timeoutSeconds)}`,
+    `  session:    ${v.sessionId ?? "-"}`,
+    `  agent:      pid ${v.pid ?? "-"}, model ${v.model ?? "-"}, auth ${v.apiKeySource ?? "-"}${v.claudeVersion ? `, claude ${v.claudeVersion}` : ""}`,
+    `  tokens:     ${formatTokens(t.input)} in, ${formatTokens(t.output)} out` +
+      (t.cacheRead || t.cacheCreation ? ` (cache ${formatTokens(t.cacheRead)} read, ${formatTokens(t.cacheCreation)} written)` : ""),
+    `  cost:       ${formatCost(v.costUsd)}`,
+    `  tool calls: ${v.toolCalls}${v.filesWritten ? `, ${v.filesWritten} file writes` : ""}`,
+  );
+  if (v.lastActivity) lines.push(`  activity:   ${v.lastActivity}`);
+  if (v.silentSeconds !== null && v.silentSeconds >= 30) lines.push(`  silent for: ${formatDuration(v.silentSeconds)}`);
+  if (v.activeSubagents.length > 0)
+    lines.push(`  subagents:  ${v.activeSubagents.length} active (${v.activeSubagents.map((s) => s.description).join(", ")})`);
+  if (v.detail) lines.push(`  outcome:    ${v.detail}`);
+  if (v.malformedLines) lines.push(`  warnings:   ${v.malformedLines} malformed event line(s) skipped`);
+  lines.push(`  events:     ${v.files.events}`, `  result:     ${v.files.result}`);
+  if (v.files.output) lines.push(`  output:     ${v.files.output}`);
+  return lines.join("\n");
+}
+
+export function formatTable(views: RunView[]): string {
+  if (views.length === 0) return "no runs yet — start one with: cctask run --task \"…\" --project DIR";
+  const rows = views.map((v) => [
+    v.id,
+    stateLabel(v).trim(),
+    formatDuration(v.elapsedSeconds),
+    formatTokens(v.tokens.input + v.tokens.output),
+    formatCost(v.costUsd),
+    String(v.toolCalls),
+    String(v.activeSubagents.length),
+    (v.lastActivity ?? v.detail ?? "").slice(0, 40),
+    v.task.slice(0, 40),
+  ]);
+  const head = ["ID", "STATE", "ELAPSED", "TOKENS", "COST", "TOOLS", "SUB", "ACTIVITY", "TASK"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? "")].length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - [...c].length))).join("  ");
+  return [line(head), ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,226 @@
+/**
+ * `cctask run`: validate everything that can be validated before anything starts, submit the run
+ * to the daemon (starting it if needed), and print the launch receipt.
+ */
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { rootRefusal } from "../agents/claude/command.js";
+import { connectDaemon } from "../client.js";
+import { loadConfig, stateDir } from "../config.js";
+import { UsageError } from "../errors.js";
+import type { RunView, SubmitRequest } from "../protocol.js";
+import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES, type RunSpec } from "../run-spec.js";
+import { type Parsed, parseCommandArgs, positiveNumber, str } from "./args.js";
+import { exitCodeFor } from "./exit-status.js";
+import { formatDuration } from "./format.js";
+import type { CommandIo } from "./io.js";
+
+export const RUN_HELP = `Usage: cctask run --task "TEXT" [--project DIR] [options] [-- CLAUDE_ARGS…]
+
+Starts Claude Code on the task in the background, supervised, and prints a launch receipt.
+Exit 0 means the run is running (or queued) and supervised; anything else means nothing started.
+
+  -t, --task TEXT           the task; "-" reads it from standard input
+      --task-file FILE      read the task from a file
+  -p, --project DIR         working directory (default: $CCTASK_HOME/scratch)
+      --create-project      create the project directory if it does not exist
+      --timeout SECONDS     wall-clock limit (default 7200, or defaultTimeoutSeconds in config)
+      --resume SESSION_ID   continue an earlier Claude session
+      --session-label TEXT  a label for the session
+      --model NAME          claude --model
+  -o, --output FILE         also write the final text to FILE
+      --max-budget-usd N    stop the run when it has spent N USD
+      --permission-mode M   ${PERMISSION_MODES.join("|")} (default bypassPermissions:
+                            nobody is there to answer a permission prompt)
+      --json                print the receipt as one JSON object
+`;
+
+const OPTIONS = {
+  task: { type: "string", short: "t" },
+  "task-file": { type: "string" },
+  project: { type: "string", short: "p" },
+  "create-project": { type: "boolean" },
+  timeout: { type: "string" },
+  resume: { type: "string" },
+  "session-label": { type: "string" },
+  model: { type: "string" },
+  output: { type: "string", short: "o" },
+  "max-budget-usd": { type: "string" },
+  "permission-mode": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function runCommand(argv: string[], io: CommandIo): Promise<number> {
+  const args = parseCommandArgs("run", argv, OPTIONS, { maxPositionals: 0, allowRest: true });
+  if (args.values.help) {
+    io.out(RUN_HELP);
+    return 0;
+  }
+  const home = stateDir(io.env);
+  const config = loadConfig(home);
+  const req = await buildRequest(args, io, home, config.claude.bin);
+  if (req.timeoutSeconds === null) req.timeoutSeconds = config.defaultTimeoutSeconds;
+  const refusal = rootRefusal(specForCheck(req), req.env, process.getuid?.() ?? null);
+  if (refusal) throw new UsageError(refusal);
+
+  const client = await connectDaemon(home, { autostart: true });
+  const receipt = await client.submit(req);
+  if (args.values.json) io.out(JSON.stringify(receipt));
+  else io.out(formatReceipt(receipt));
+  return exitCodeFor(receipt);
+}
+
+async function buildRequest(
+  args: Parsed,
+  io: CommandIo,
+  home: string,
+  configuredBin: string | undefined,
+): Promise<SubmitRequest> {
+  const v = args.values;
+  const task = await readTask(str(v.task), str(v["task-file"]), io);
+  const projectRaw = str(v.project);
+  if (projectRaw !== undefined && projectRaw.trim() === "")
+    throw new UsageError('--project is empty; pass a directory, e.g. --project ~/projects/app');
+  const projectDir = projectRaw ? resolve(io.cwd, expandHome(projectRaw, io.env)) : join(home, "scratch");
+  const createProject = Boolean(v["create-project"]) || projectRaw === undefined;
+  checkProject(projectDir, createProject);
+
+  const permissionMode = str(v["permission-mode"]) ?? DEFAULT_PERMISSION_MODE;
+  if (!(PERMISSION_MODES as readonly string[]).includes(permissionMode))
+    throw new UsageError(`--permission-mode must be one of ${PERMISSION_MODES.join(", ")}; got "${permissionMode}"`);
+  const resume = str(v.resume);
+  if (resume !== undefined && resume.trim() === "")
+    throw new UsageError("--resume is empty; pass the session id printed by an earlier run (cctask status RUN shows it)");
+  const output = str(v.output);
+
+  return {
+    task,
+    projectDir,
+    createProject,
+    timeoutSeconds: positiveNumber("--timeout", str(v.timeout), "seconds"),
+    resume: resume?.trim() ?? null,
+    sessionLabel: str(v["session-label"]) ?? null,
+    model: str(v.model) ?? null,
+    outputFile: output ? resolve(io.cwd, expandHome(output, io.env)) : null,
+    maxBudgetUsd: positiveNumber("--max-budget-usd", str(v["max-budget-usd"]), "US dollars"),
+    permissionMode,
+    extraArgs: args.rest,
+    claudeBin: resolveClaudeBin(io.env, io.cwd, configuredBin),
+    env: stringEnv(io.env),
+  };
+}
+
+async function readTask(task: string | undefined, file: string | undefined, io: CommandIo): Promise<string> {
+  if (task !== undefined && file !== undefined)
+    throw new UsageError("give the task either with --task or with --task-file, not both");
+  let text: string;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(resolve(io.cwd, file), "utf8");
+    } catch (e) {
+      throw new UsageError(
+        `cannot read the task file "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the path, or pass the task with --task.`,
+      );
+    }
+  } else if (task === "-") {
+    text = await io.readStdin();
+  } else if (task !== undefined) {
+    text = task;
+  } else {
+    throw new UsageError('no task given; pass it with --task "…", --task-file FILE, or --task - to read standard input');
+  }
+  if (text.trim() === "") {
+    const from = file !== undefined ? `the task file "${file}"` : task === "-" ? "standard input" : "--task";
+    throw new UsageError(`the task is empty (from ${from}); say what Claude should do`);
+  }
+  return text;
+}
+
+function checkProject(dir: string, create: boolean): void {
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(dir);
+  } catch {
+    if (!create)
+      throw new UsageError(
+        `the project directory ${dir} does not exist; create it, or pass --create-project to have cctask create it`,
+      );
+    return;
+  }
+  if (!st.isDirectory()) throw new UsageError(`the project path ${dir} is a file, not a directory; pass a directory with --project`);
+}
+
+export function resolveClaudeBin(env: NodeJS.ProcessEnv, cwd: string, configured: string | undefined): string {
+  const wanted = env.CCTASK_CLAUDE_BIN || configured || "claude";
+  const source = env.CCTASK_CLAUDE_BIN ? "CCTASK_CLAUDE_BIN" : configured ? "claude.bin in config.json5" : "PATH";
+  const candidates = wanted.includes("/")
+    ? [resolve(cwd, wanted)]
+    : (env.PATH ?? "").split(delimiter).filter(Boolean).map((d) => join(d, wanted));
+  for (const c of candidates) {
+    try {
+      if (!statSync(c).isFile()) continue;
+      accessSync(c, constants.X_OK);
+      return isAbsolute(c) ? c : resolve(c);
+    } catch {
+      // try the next one
+    }
+  }
+  const where = wanted.includes("/") ? `"${wanted}" (from ${source})` : `"${wanted}" on PATH`;
+  throw new UsageError(
+    `claude was not found or is not executable: ${where}. Install Claude Code (npm install -g @anthropic-ai/claude-code), or set CCTASK_CLAUDE_BIN to the full path of claude.`,
+  );
+}
+
+function expandHome(p: string, env: NodeJS.ProcessEnv): string {
+  return p === "~" || p.startsWith("~/") ? join(env.HOME ?? "", p.slice(1)) : p;
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+function specForCheck(req: SubmitRequest): RunSpec {
+  return {
+    projectDir: req.projectDir,
+    timeoutSeconds: req.timeoutSeconds ?? 0,
+    resume: req.resume,
+    sessionLabel: req.sessionLabel,
+    model: req.model,
+    outputFile: req.outputFile,
+    maxBudgetUsd: req.maxBudgetUsd,
+    permissionMode: req.permissionMode,
+    extraArgs: req.extraArgs,
+    claudeBin: req.claudeBin,
+    includePartialMessages: true,
+  };
+}
+
+export function formatReceipt(v: RunView): string {
+  if (v.state === "queued")
+    return [
+      `⏳ run ${v.id} queued (it starts when a slot is free)`,
+      `   project: ${v.projectDir}`,
+      `   events:  ${v.files.events}`,
+      `   follow:  cctask status ${v.id}  ·  cctask wait ${v.id}`,
+    ].join("\n");
+  if (v.state !== "running" && v.state !== "starting")
+    return [`run ${v.id} ended at once: ${v.state}${v.reason ? ` (${v.reason})` : ""}`, `   ${v.detail ?? ""}`, `   stderr: ${v.files.stderr}`].join("\n");
+  const who = [
+    `pid ${v.pid ?? "?"}`,
+    v.claudeVersion ? `claude ${v.claudeVersion}` : null,
+    v.model ? `model ${v.model}` : null,
+    v.apiKeySource ? `auth ${v.apiKeySource}` : null,
+  ].filter(Boolean);
+  return [
+    `🚀 run ${v.id} running (${who.join(", ")})`,
+    `   project: ${v.projectDir}`,
+    `   timeout: ${formatDuration(v.timeoutSeconds)}`,
+    ...(v.sessionId ? [`   session: ${v.sessionId}`] : []),
+    `   events:  ${v.files.events}`,
+    `   result:  ${v.files.result}`,
+    `   follow:  cctask logs ${v.id} -f  ·  cctask wait ${v.id}`,
+  ].join("\n");
+}

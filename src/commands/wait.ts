@@ -1,0 +1,90 @@
+/** `cctask wait RUN…`, `cctask cancel RUN`, `cctask result RUN`. */
+import { readFileSync } from "node:fs";
+import { connectDaemon, type DaemonClient } from "../client.js";
+import { stateDir } from "../config.js";
+import { UsageError } from "../errors.js";
+import type { RunView } from "../protocol.js";
+import { isFinal } from "../run-state.js";
+import { parseCommandArgs } from "./args.js";
+import { exitCodeFor } from "./exit-status.js";
+import { stateLabel } from "./format.js";
+import type { CommandIo } from "./io.js";
+
+export const WAIT_HELP = `Usage: cctask wait RUN… [--json]
+
+Blocks until every run has ended. Exit code: 0 if all succeeded, otherwise that of the first run
+(in the order given) that did not: 1 failed, 42 resume not found, 124 timed out, 130 cancelled.
+`;
+export const CANCEL_HELP = `Usage: cctask cancel RUN [--json]
+
+Stops the run: SIGTERM to its whole process group, SIGKILL after the grace period. State: cancelled.
+`;
+export const RESULT_HELP = `Usage: cctask result RUN [--json]
+
+Prints the run's final text (for a run that timed out or was cancelled: the partial result).
+`;
+
+const FLAGS = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+
+export async function waitUntilEnded(client: DaemonClient, id: string): Promise<RunView> {
+  for (;;) {
+    const v = await client.waitOnce(id, 60_000);
+    if (isFinal(v.state)) return v;
+  }
+}
+
+export async function waitCommand(argv: string[], io: CommandIo): Promise<number> {
+  const args = parseCommandArgs("wait", argv, FLAGS, { maxPositionals: Number.POSITIVE_INFINITY });
+  if (args.values.help) return io.out(WAIT_HELP), 0;
+  if (args.positionals.length === 0) throw new UsageError("cctask wait needs at least one run id (see cctask list)");
+  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const ids = await Promise.all(args.positionals.map(async (id) => (await client.get(id)).id)); // fail fast on a bad id
+  const views = await Promise.all(ids.map((id) => waitUntilEnded(client, id)));
+  if (args.values.json) io.out(JSON.stringify(views.length === 1 ? views[0] : views));
+  else for (const v of views) io.out(`run ${v.id}: ${stateLabel(v)}${v.detail ? ` — ${v.detail}` : ""}`);
+  return views.map(exitCodeFor).find((c) => c !== 0) ?? 0;
+}
+
+export async function cancelCommand(argv: string[], io: CommandIo): Promise<number> {
+  const args = parseCommandArgs("cancel", argv, FLAGS, { maxPositionals: 1 });
+  if (args.values.help) return io.out(CANCEL_HELP), 0;
+  const id = args.positionals[0];
+  if (id === undefined) throw new UsageError("cctask cancel needs a run id (see cctask list)");
+  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const before = await client.get(id);
+  if (isFinal(before.state)) {
+    if (args.values.json) io.out(JSON.stringify(before));
+    else io.out(`run ${before.id} had already ended: ${stateLabel(before)}; nothing to cancel`);
+    return 0;
+  }
+  await client.cancel(before.id);
+  const v = await waitUntilEnded(client, before.id);
+  if (args.values.json) io.out(JSON.stringify(v));
+  else io.out(`run ${v.id}: ${stateLabel(v)}${v.detail ? ` — ${v.detail}` : ""}`);
+  return 0;
+}
+
+export async function resultCommand(argv: string[], io: CommandIo): Promise<number> {
+  const args = parseCommandArgs("result", argv, FLAGS, { maxPositionals: 1 });
+  if (args.values.help) return io.out(RESULT_HELP), 0;
+  const id = args.positionals[0];
+  if (id === undefined) throw new UsageError("cctask result needs a run id (see cctask list)");
+  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const v = await client.get(id);
+  if (!isFinal(v.state))
+    throw new UsageError(`run ${v.id} is still ${v.state}; its result is not there yet. Wait for it with: cctask wait ${v.id}`);
+  let text: string | null = null;
+  try {
+    text = readFileSync(v.files.result, "utf8");
+  } catch {
+    text = null;
+  }
+  if (args.values.json) {
+    io.out(JSON.stringify({ id: v.id, state: v.state, reason: v.reason, detail: v.detail, result: text }));
+  } else if (text === null) {
+    io.out(`run ${v.id} ended before producing any output: ${stateLabel(v)}${v.detail ? ` — ${v.detail}` : ""}`);
+  } else {
+    io.out(text);
+  }
+  return exitCodeFor(v);
+}

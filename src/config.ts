@@ -1,0 +1,96 @@
+/**
+ * Where cctask keeps its state, and the user's defaults from CCTASK_HOME/config.json5.
+ * The config file is untrusted input: it is parsed as JSON5 and validated with zod, and a
+ * mistake is reported with the file, the key, the value and the fix.
+ */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import JSON5 from "json5";
+import { z } from "zod";
+import { UsageError } from "./errors.js";
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+
+const ConfigSchema = z
+  .object({
+    maxConcurrent: z.number().int().positive().default(4),
+    defaultTimeoutSeconds: positive.default(7200),
+    /** The daemon exits after this long with no active run and no client. */
+    idleExitSeconds: positive.default(600),
+    /** How long `cctask run` waits for the agent's init line before printing the receipt. */
+    launchWaitSeconds: nonNegative.default(3),
+    claude: z
+      .object({
+        bin: z.string().min(1).optional(),
+        includePartialMessages: z.boolean().default(true),
+      })
+      .strict()
+      .default({ includePartialMessages: true }),
+    watchdog: z
+      .object({
+        /** Warn when the agent prints nothing for this long (0 = never). */
+        silenceWarnSeconds: nonNegative.default(900),
+        /** Kill a run that prints nothing for this long (0 = never). */
+        silenceKillSeconds: nonNegative.default(0),
+        /** Terminate a process still alive this long after its last result line. */
+        postResultGraceSeconds: positive.default(30),
+        /** Between SIGTERM and SIGKILL to the run's process group. */
+        killGraceSeconds: positive.default(10),
+      })
+      .strict()
+      .default({ silenceWarnSeconds: 900, silenceKillSeconds: 0, postResultGraceSeconds: 30, killGraceSeconds: 10 }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.CCTASK_HOME;
+  return home && home.length > 0 ? resolve(home) : join(homedir(), ".cctask");
+}
+
+export function configPath(dir: string): string {
+  return join(dir, "config.json5");
+}
+
+export function loadConfig(dir: string): Config {
+  const path = configPath(dir);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return ConfigSchema.parse({});
+    throw new UsageError(`cannot read the config file ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  let data: unknown;
+  try {
+    data = JSON5.parse(text);
+  } catch (e) {
+    throw new UsageError(
+      `the config file ${path} is not valid JSON5: ${(e as Error).message}. Fix the syntax or remove the file to use the defaults.`,
+      { cause: e },
+    );
+  }
+  const parsed = ConfigSchema.safeParse(data ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .map((i) => `  ${i.path.join(".") || "(top level)"}: ${i.message}`)
+      .join("\n");
+    throw new UsageError(`the config file ${path} has invalid settings:\n${issues}\nFix them or remove them to use the defaults.`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Environment variables that hold cctask's or its peers' credentials. They are removed from the
+ * agent's environment: the agent must never see a bot or gateway token.
+ */
+const SECRET_ENV = /^(TELEGRAM_BOT_TOKEN|OPENCLAW_GATEWAY_TOKEN|OPENCLAW_GATEWAY_PASSWORD|CCTASK_.*(TOKEN|SECRET|PASSWORD).*)$/;
+
+export function agentEnvironment(callerEnv: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(callerEnv)) if (!SECRET_ENV.test(k)) out[k] = v;
+  return out;
+}

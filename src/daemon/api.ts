@@ -1,0 +1,184 @@
+/**
+ * The daemon's local API (see protocol.ts): HTTP on a unix socket that only the owner can open.
+ * Handlers are thin: they validate, call the scheduler/supervisor, and answer with RunViews.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { isCctaskError, NotFoundError, UsageError } from "../errors.js";
+import { type ApiErrorBody, type Health, type RunView, SubmitRequestSchema } from "../protocol.js";
+import { isFinal } from "../run-state.js";
+import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow, setAgentPid } from "../store/runs.js";
+import { type DaemonContext, runDir } from "./context.js";
+import { isAlive } from "./proc.js";
+import { endUnstarted, kick } from "./scheduler.js";
+import { readAgentPid } from "./spawn.js";
+import { submitRun } from "./submit.js";
+import type { Supervisor } from "./supervisor.js";
+import { isoTime, toRunView } from "./view.js";
+
+const MAX_BODY = 64 * 1024 * 1024;
+export const VERSION = "0.1.0";
+
+export interface ApiDeps {
+  ctx: DaemonContext;
+  supervisor: Supervisor;
+  onActivity: () => void;
+  shutdown: () => void;
+}
+
+export function createApi(deps: ApiDeps): Server {
+  const server = createServer((req, res) => {
+    deps.onActivity();
+    route(deps, req, res).catch((e) => sendError(res, e, deps));
+  });
+  server.keepAliveTimeout = 1000;
+  return server;
+}
+
+async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://cctask");
+  const parts = url.pathname.split("/").filter(Boolean);
+  const method = req.method ?? "GET";
+  if (method === "GET" && url.pathname === "/health") return send(res, 200, health(d));
+  if (method === "POST" && url.pathname === "/shutdown") {
+    send(res, 200, health(d));
+    setImmediate(d.shutdown);
+    return;
+  }
+  if (parts[0] !== "runs") throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
+  if (parts.length === 1 && method === "POST") return send(res, 200, await submit(d, await readJson(req)));
+  if (parts.length === 1 && method === "GET") {
+    const limit = Number(url.searchParams.get("limit") ?? "50");
+    const rows = listRuns(d.ctx.db, { limit: Number.isFinite(limit) && limit > 0 ? limit : 50, activeOnly: url.searchParams.get("active") === "1" });
+    return send(res, 200, rows.map((r) => view(d, r)));
+  }
+  const row = resolveRun(d, decodeURIComponent(parts[1] ?? ""));
+  if (parts.length === 2 && method === "GET") return send(res, 200, view(d, row));
+  if (parts[2] === "wait" && method === "GET") {
+    const timeoutMs = Number(url.searchParams.get("timeoutMs") ?? "30000");
+    return send(res, 200, await waitForEnd(d, row.id, Number.isFinite(timeoutMs) ? timeoutMs : 30000));
+  }
+  if (parts[2] === "cancel" && method === "POST") {
+    if (row.state === "queued") endUnstarted(d.ctx, row, { state: "cancelled", detail: "cancelled while queued; it never started" });
+    else if (!isFinal(row.state)) d.supervisor.stop(row.id, "cancel");
+    return send(res, 200, view(d, getRun(d.ctx.db, row.id)!));
+  }
+  throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
+}
+
+function view(d: ApiDeps, row: RunRow): RunView {
+  return toRunView(d.ctx, row, d.supervisor.progressOf(row.id));
+}
+
+function health(d: ApiDeps): Health {
+  return {
+    pid: process.pid,
+    version: VERSION,
+    stateDir: d.ctx.stateDir,
+    startedAt: isoTime(d.ctx.startedAt)!,
+    activeRuns: countActive(d.ctx.db),
+    maxConcurrent: d.ctx.config.maxConcurrent,
+  };
+}
+
+export function resolveRun(d: { ctx: DaemonContext }, idOrPrefix: string): RunRow {
+  if (!/^[0-9a-z]{1,16}$/.test(idOrPrefix))
+    throw new UsageError(`"${idOrPrefix}" is not a run id; run ids look like 3f9a1c2b (see cctask list)`);
+  const exact = getRun(d.ctx.db, idOrPrefix);
+  if (exact) return exact;
+  const found = findRunsByPrefix(d.ctx.db, idOrPrefix);
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) throw new NotFoundError(`no run with id "${idOrPrefix}"; see cctask list for the runs there are`);
+  throw new UsageError(
+    `"${idOrPrefix}" matches several runs (${found.map((r) => r.id).join(", ")}); give more of the id`,
+  );
+}
+
+/** The launch receipt: returns once the agent's PID is known and its init line seen (or it ended). */
+async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
+  const parsed = SubmitRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new UsageError(`invalid run request: ${first?.path.join(".")}: ${first?.message}`);
+  }
+  const created = submitRun(d.ctx, parsed.data);
+  kick(d.ctx, d.supervisor);
+  const deadline = Date.now() + d.ctx.config.launchWaitSeconds * 1000;
+  for (;;) {
+    const row = getRun(d.ctx.db, created.id)!;
+    if (row.state === "queued" || isFinal(row.state)) return view(d, row);
+    if (row.agentPid === null) {
+      const agentPid = readAgentPid(runDir(d.ctx, row.id));
+      if (agentPid !== null) {
+        setAgentPid(d.ctx.db, row.id, agentPid);
+        row.agentPid = agentPid;
+      }
+    }
+    const initSeen = (d.supervisor.progressOf(row.id)?.initCount ?? 0) > 0;
+    if (row.agentPid !== null && isAlive(row.agentPid) && (initSeen || Date.now() >= deadline)) return view(d, row);
+    if (Date.now() >= deadline + 2000) return view(d, row); // never hang a launch on a slow fork
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitForEnd(d: ApiDeps, id: string, timeoutMs: number): Promise<RunView> {
+  const current = getRun(d.ctx.db, id)!;
+  if (isFinal(current.state)) return view(d, current);
+  await new Promise<void>((resolve) => {
+    const onEnded = (endedId: string) => {
+      if (endedId === id) done();
+    };
+    const timer = setTimeout(done, Math.max(0, Math.min(timeoutMs, 600_000)));
+    function done() {
+      clearTimeout(timer);
+      d.ctx.events.off("ended", onEnded);
+      resolve();
+    }
+    d.ctx.events.on("ended", onEnded);
+  });
+  return view(d, getRun(d.ctx.db, id)!);
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new UsageError(`request body larger than ${MAX_BODY} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      } catch {
+        reject(new UsageError("request body is not JSON"));
+      }
+    });
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, e: unknown, d: ApiDeps): void {
+  let status = 500;
+  let body: ApiErrorBody;
+  if (isCctaskError(e) && e instanceof UsageError) {
+    status = 400;
+    body = { error: { kind: "usage", message: e.message } };
+  } else if (e instanceof NotFoundError) {
+    status = 404;
+    body = { error: { kind: "not_found", message: e.message } };
+  } else {
+    d.ctx.log.error("API request failed", e);
+    body = { error: { kind: "internal", message: `internal error in the cctask daemon: ${(e as Error)?.message ?? e} (see daemon.log)` } };
+  }
+  if (!res.headersSent) send(res, status, body);
+  else res.destroy();
+}

@@ -1,0 +1,31 @@
+/** What every part of the daemon shares: state paths, config, the database, the log, run events. */
+import { EventEmitter } from "node:events";
+import { join } from "node:path";
+import type { Config } from "../config.js";
+import type { Db } from "../store/db.js";
+import type { Logger } from "./log.js";
+import { RUN_FILES } from "./spawn.js";
+
+export interface DaemonContext {
+  stateDir: string;
+  config: Config;
+  db: Db;
+  log: Logger;
+  /** "changed" (runId) after progress is stored; "ended" (runId) after the final outcome is stored. */
+  events: EventEmitter;
+  startedAt: number;
+}
+
+export function runDir(ctx: { stateDir: string }, id: string): string {
+  return join(ctx.stateDir, "runs", id);
+}
+
+export function runFile(ctx: { stateDir: string }, id: string, name: keyof typeof RUN_FILES): string {
+  return join(runDir(ctx, id), RUN_FILES[name]);
+}
+
+export function createEvents(): EventEmitter {
+  const e = new EventEmitter();
+  e.setMaxListeners(0); // many `cctask wait` clients may listen at once
+  return e;
+}

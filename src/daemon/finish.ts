@@ -1,0 +1,76 @@
+/**
+ * The one path by which a run ends: classify the outcome from the facts (results, exit status,
+ * our own stop request, stderr), write the final text, store the outcome once, tell listeners.
+ */
+import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
+import { classifyOutcome, extractFinalText } from "../agents/claude/outcome.js";
+import type { RunProgress } from "../agents/claude/progress.js";
+import type { ExitInfo, Outcome } from "../run-state.js";
+import { finishRunRow, type RunRow } from "../store/runs.js";
+import { type DaemonContext, runDir, runFile } from "./context.js";
+import { readExitStatus } from "./spawn.js";
+
+const STDERR_TAIL_BYTES = 8192;
+
+export function readTail(path: string, bytes: number): string {
+  try {
+    const size = statSync(path).size;
+    const len = Math.min(size, bytes);
+    if (len === 0) return "";
+    const buf = Buffer.alloc(len);
+    const fd = openSync(path, "r");
+    try {
+      readSync(fd, buf, 0, len, size - len);
+    } finally {
+      closeSync(fd);
+    }
+    return buf.toString("utf8");
+  } catch {
+    return "";
+  }
+}
+
+export async function finishRun(
+  ctx: DaemonContext,
+  f: { row: RunRow; progress: RunProgress; offset: number },
+): Promise<Outcome | null> {
+  const { row, progress } = f;
+  const code = readExitStatus(runDir(ctx, row.id));
+  const exit: ExitInfo = code === null ? { kind: "unknown" } : { kind: "code", code };
+  const stderrTail = readTail(runFile(ctx, row.id, "stderr"), STDERR_TAIL_BYTES);
+  const outcome = classifyOutcome({
+    progress,
+    exit,
+    stopRequest: row.stopRequest,
+    stderrTail,
+    resumeRequested: row.spec.resume !== null,
+    timeoutSeconds: row.spec.timeoutSeconds,
+  });
+  const text = extractFinalText(progress, stderrTail);
+  const notes: string[] = [];
+  writeFileSync(runFile(ctx, row.id, "result"), text, { mode: 0o600 });
+  if (row.spec.outputFile) {
+    try {
+      writeFileSync(row.spec.outputFile, text, { mode: 0o600 });
+    } catch (e) {
+      notes.push(`could not write --output ${row.spec.outputFile}: ${(e as Error).message}`);
+    }
+  }
+  const stored: Outcome = notes.length ? withNote(outcome, notes.join("; ")) : outcome;
+  const first = finishRunRow(ctx.db, row.id, {
+    outcome: stored,
+    exitCode: code,
+    progress,
+    offset: f.offset,
+    now: Date.now(),
+  });
+  if (!first) return null;
+  const why = stored.state === "failed" ? ` (${stored.reason})` : "";
+  ctx.log.info(`run ${row.id}: ${stored.state}${why}, exit ${code ?? "unknown"}, ${text.length} chars of result`);
+  ctx.events.emit("ended", row.id);
+  return stored;
+}
+
+function withNote(o: Outcome, note: string): Outcome {
+  return { ...o, detail: o.detail ? `${o.detail}; ${note}` : note } as Outcome;
+}

@@ -1,0 +1,105 @@
+/**
+ * The daemon's lifecycle, in order: state dir → config → lock → pid file → database →
+ * reconcile → signals → serve → exit when idle. A failing part is logged, never silently fatal.
+ */
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../config.js";
+import { openDb } from "../store/db.js";
+import { countActive } from "../store/runs.js";
+import { createApi } from "./api.js";
+import { createEvents, type DaemonContext } from "./context.js";
+import { acquireLock } from "./lock.js";
+import { fileLogger } from "./log.js";
+import { reconcile } from "./reconcile.js";
+import { kick } from "./scheduler.js";
+import { Supervisor } from "./supervisor.js";
+
+export const DAEMON_FILES = { socket: "daemon.sock", pid: "daemon.pid", log: "daemon.log", db: "cctask.db" } as const;
+
+export class DaemonAlreadyRunning extends Error {}
+
+export async function runDaemon(stateDir: string): Promise<void> {
+  process.umask(0o077);
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  chmodSync(stateDir, 0o700);
+  mkdirSync(join(stateDir, "runs"), { recursive: true, mode: 0o700 });
+  const log = fileLogger(join(stateDir, DAEMON_FILES.log));
+  const config = loadConfig(stateDir);
+
+  const lock = await acquireLock(stateDir);
+  if (!lock) throw new DaemonAlreadyRunning(`another cctask daemon is already running for ${stateDir}`);
+  const pidPath = join(stateDir, DAEMON_FILES.pid);
+  const sockPath = join(stateDir, DAEMON_FILES.socket);
+  writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
+
+  const ctx: DaemonContext = {
+    stateDir,
+    config,
+    db: openDb(join(stateDir, DAEMON_FILES.db)),
+    log,
+    events: createEvents(),
+    startedAt: Date.now(),
+  };
+  log.info(`daemon ${process.pid} starting for ${stateDir} (max ${config.maxConcurrent} concurrent runs)`);
+
+  let lastActivity = Date.now();
+  let stopping = false;
+  const supervisor = new Supervisor(ctx, () => {
+    lastActivity = Date.now();
+    kick(ctx, supervisor);
+  });
+  reconcile(ctx, supervisor);
+  kick(ctx, supervisor);
+
+  const server = createApi({
+    ctx,
+    supervisor,
+    onActivity: () => {
+      lastActivity = Date.now();
+    },
+    shutdown: () => void shutdown("requested"),
+  });
+  let connections = 0;
+  server.on("connection", (sock) => {
+    connections++;
+    sock.once("close", () => {
+      connections--;
+      lastActivity = Date.now();
+    });
+  });
+  rmSync(sockPath, { force: true }); // we hold the lock: any socket file left here is stale
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(sockPath, resolve);
+  });
+  chmodSync(sockPath, 0o600);
+  log.info(`daemon ${process.pid} listening on ${sockPath}`);
+
+  const idleMs = config.idleExitSeconds * 1000;
+  const idleTimer = setInterval(() => {
+    const idle = connections === 0 && supervisor.size === 0 && countActive(ctx.db) === 0;
+    if (idle && Date.now() - lastActivity >= idleMs) void shutdown(`idle for ${config.idleExitSeconds}s`);
+  }, Math.min(1000, idleMs));
+
+  async function shutdown(why: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log.info(`daemon ${process.pid} stopping (${why}); runs keep running and are re-adopted by the next daemon`);
+    clearInterval(idleTimer);
+    server.close();
+    server.closeAllConnections();
+    await supervisor.detachAll();
+    rmSync(sockPath, { force: true });
+    rmSync(pidPath, { force: true });
+    ctx.db.close();
+    lock?.close();
+    process.exit(0);
+  }
+
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGHUP", () => {});
+  process.on("uncaughtException", (e) => log.error("uncaught exception (daemon keeps running)", e));
+  process.on("unhandledRejection", (e) => log.error("unhandled rejection (daemon keeps running)", e));
+}

@@ -1,0 +1,93 @@
+/**
+ * The queue: at most config.maxConcurrent runs at once; queued runs start in submission order;
+ * two runs that continue the same Claude session never run at the same time (a later run may
+ * overtake one that waits for its session).
+ */
+import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { buildClaudeArgs } from "../agents/claude/command.js";
+import { agentEnvironment } from "../config.js";
+import type { Outcome } from "../run-state.js";
+import { activeRuns, finishRunRow, markStarted, type RunRow } from "../store/runs.js";
+import { type DaemonContext, runDir, runFile } from "./context.js";
+import { spawnAgent } from "./spawn.js";
+import type { Supervisor } from "./supervisor.js";
+
+/** Pure choice of which queued runs may start now. */
+export function pickRunnable(active: RunRow[], maxConcurrent: number): RunRow[] {
+  const running = active.filter((r) => r.state !== "queued");
+  const busy = new Set<string>();
+  for (const r of running) {
+    if (r.sessionId) busy.add(r.sessionId);
+    if (r.resumeId) busy.add(r.resumeId);
+  }
+  let slots = maxConcurrent - running.length;
+  const picked: RunRow[] = [];
+  for (const q of active) {
+    if (slots <= 0) break;
+    if (q.state !== "queued") continue;
+    if (q.resumeId && busy.has(q.resumeId)) continue;
+    picked.push(q);
+    if (q.resumeId) busy.add(q.resumeId);
+    slots--;
+  }
+  return picked;
+}
+
+export function kick(ctx: DaemonContext, supervisor: Supervisor): void {
+  for (const row of pickRunnable(activeRuns(ctx.db), ctx.config.maxConcurrent)) startRun(ctx, supervisor, row);
+}
+
+function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void {
+  const problem = preflight(row);
+  if (problem) {
+    endUnstarted(ctx, row, { state: "failed", reason: "spawn_failed", detail: problem });
+    return;
+  }
+  const dir = runDir(ctx, row.id);
+  let env: Record<string, string>;
+  try {
+    env = JSON.parse(readFileSync(runFile(ctx, row.id, "env"), "utf8")) as Record<string, string>;
+  } catch (e) {
+    endUnstarted(ctx, row, {
+      state: "failed",
+      reason: "spawn_failed",
+      detail: `the run's saved environment could not be read (${(e as Error).message}); submit the task again`,
+    });
+    return;
+  }
+  const spawned = spawnAgent({
+    runDir: dir,
+    cwd: row.spec.projectDir,
+    bin: row.spec.claudeBin,
+    args: buildClaudeArgs(row.spec),
+    env: agentEnvironment(env),
+  });
+  rmSync(runFile(ctx, row.id, "env"), { force: true }); // the caller's environment is not kept longer than needed
+  const now = Date.now();
+  markStarted(ctx.db, row.id, { state: "running", pid: spawned.pid, pidStart: spawned.pidStart, agentPid: null, now });
+  ctx.log.info(`run ${row.id}: started, process group ${spawned.pid}, in ${row.spec.projectDir}`);
+  supervisor.adopt({ ...row, state: "running", pid: spawned.pid, pidStart: spawned.pidStart, startedAt: now }, spawned.onExit);
+}
+
+/** Facts that can change between submission and start (a queued run may wait for hours). */
+function preflight(row: RunRow): string | null {
+  const bin = row.spec.claudeBin;
+  try {
+    accessSync(bin, constants.X_OK);
+  } catch {
+    return `the claude binary ${bin} is missing or not executable. Install it (npm install -g @anthropic-ai/claude-code) or set CCTASK_CLAUDE_BIN to its path, then submit the task again.`;
+  }
+  const cwd = row.spec.projectDir;
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
+    return `the project directory ${cwd} no longer exists; recreate it (or pass --create-project) and submit the task again.`;
+  }
+  return null;
+}
+
+export function endUnstarted(ctx: DaemonContext, row: RunRow, outcome: Outcome): void {
+  if (finishRunRow(ctx.db, row.id, { outcome, exitCode: null, progress: null, offset: 0, now: Date.now() })) {
+    rmSync(runFile(ctx, row.id, "env"), { force: true });
+    ctx.log.info(`run ${row.id}: ${outcome.state} before starting: ${outcome.detail ?? ""}`);
+    ctx.events.emit("ended", row.id);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Starts the agent so that it outlives the daemon: a tiny /bin/sh wrapper, detached in its own
+ * process group, runs the agent with its prompt on stdin (never argv: no size limit, not visible
+ * in ps) and its stdout/stderr in files, then records the exit status in a file. The wrapper
+ * traps TERM so it survives our SIGTERM to the group long enough to write that status.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { processStartTime } from "./proc.js";
+
+export const RUN_FILES = {
+  prompt: "prompt.txt",
+  events: "events.jsonl",
+  stderr: "stderr.log",
+  pid: "pid",
+  exit: "exit",
+  result: "result.md",
+  env: "env.json",
+} as const;
+
+const WRAPPER = `d=$1; shift
+trap : TERM INT HUP
+"$@" <"$d/${RUN_FILES.prompt}" >"$d/${RUN_FILES.events}" 2>"$d/${RUN_FILES.stderr}" &
+c=$!
+echo "$$ $c" >"$d/pid.tmp" && mv "$d/pid.tmp" "$d/${RUN_FILES.pid}"
+while :; do
+  wait "$c"; s=$?
+  kill -0 "$c" 2>/dev/null || break
+done
+echo "$s" >"$d/exit.tmp" && mv "$d/exit.tmp" "$d/${RUN_FILES.exit}"
+`;
+
+export interface Spawned {
+  pid: number; // the wrapper: leader of the run's process group
+  pidStart: string | null;
+  onExit: (cb: () => void) => void;
+}
+
+export function spawnAgent(opts: {
+  runDir: string;
+  cwd: string;
+  bin: string;
+  args: string[];
+  env: Record<string, string>;
+}): Spawned {
+  const child = spawn("/bin/sh", ["-c", WRAPPER, "cctask-run", opts.runDir, opts.bin, ...opts.args], {
+    cwd: opts.cwd,
+    env: opts.env,
+    detached: true,
+    stdio: "ignore",
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("could not start /bin/sh to run the agent");
+  child.unref();
+  return {
+    pid,
+    pidStart: processStartTime(pid),
+    onExit: (cb) => child.once("exit", cb),
+  };
+}
+
+/** The agent's own PID, once the wrapper has written it. */
+export function readAgentPid(runDir: string): number | null {
+  try {
+    const [, agent] = readFileSync(join(runDir, RUN_FILES.pid), "utf8").trim().split(" ");
+    const n = Number(agent);
+    return Number.isInteger(n) && n > 0 ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The recorded exit status, or null if the wrapper has not written one (yet, or ever). */
+export function readExitStatus(runDir: string): number | null {
+  try {
+    const n = Number(readFileSync(join(runDir, RUN_FILES.exit), "utf8").trim());
+    return Number.isInteger(n) ? n : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Accepting a run: re-check what the CLI already validated (the daemon trusts no body), create
+ * the run's directory and files, then record it as queued. Any refusal leaves nothing behind.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute } from "node:path";
+import { UsageError } from "../errors.js";
+import type { SubmitRequest } from "../protocol.js";
+import { DEFAULT_PERMISSION_MODE, type RunSpec } from "../run-spec.js";
+import { getRun, insertRun, type RunRow } from "../store/runs.js";
+import { type DaemonContext, runDir, runFile } from "./context.js";
+
+const ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // no i, l, o, u: easy to read aloud and type
+
+export function newRunId(): string {
+  const bytes = randomBytes(8);
+  let id = "";
+  for (const b of bytes) id += ID_ALPHABET[b % 32];
+  return id;
+}
+
+export function submitRun(ctx: DaemonContext, req: SubmitRequest): RunRow {
+  if (!isAbsolute(req.projectDir)) throw new UsageError(`the project path must be absolute, got "${req.projectDir}"`);
+  if (existsSync(req.projectDir)) {
+    if (!statSync(req.projectDir).isDirectory())
+      throw new UsageError(`the project path ${req.projectDir} is a file, not a directory; pass a directory with --project`);
+  } else if (!req.createProject) {
+    throw new UsageError(
+      `the project directory ${req.projectDir} does not exist; create it, or pass --create-project to have cctask create it`,
+    );
+  }
+  if (req.outputFile && !existsSync(dirname(req.outputFile)))
+    throw new UsageError(`the directory of --output ${req.outputFile} does not exist; create it first`);
+
+  const spec: RunSpec = {
+    projectDir: req.projectDir,
+    timeoutSeconds: req.timeoutSeconds ?? ctx.config.defaultTimeoutSeconds,
+    resume: req.resume,
+    sessionLabel: req.sessionLabel,
+    model: req.model,
+    outputFile: req.outputFile,
+    maxBudgetUsd: req.maxBudgetUsd,
+    permissionMode: req.permissionMode || DEFAULT_PERMISSION_MODE,
+    extraArgs: req.extraArgs,
+    claudeBin: req.claudeBin,
+    includePartialMessages: ctx.config.claude.includePartialMessages,
+  };
+
+  let id = newRunId();
+  while (getRun(ctx.db, id)) id = newRunId();
+  const dir = runDir(ctx, id);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(runFile(ctx, id, "prompt"), req.task, { mode: 0o600 });
+    writeFileSync(runFile(ctx, id, "env"), JSON.stringify(req.env), { mode: 0o600 });
+    if (req.createProject) mkdirSync(req.projectDir, { recursive: true });
+    return insertRun(ctx.db, { id, projectDir: spec.projectDir, taskSummary: summarize(req.task), spec, now: Date.now() });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function summarize(task: string): string {
+  const oneLine = task.replace(/\s+/g, " ").trim();
+  return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
+}

@@ -1,0 +1,236 @@
+/**
+ * Watches running runs: tails each events file into the fold, keeps the live progress, enforces
+ * the wall-clock timeout and the watchdogs, and ends each run exactly once through finishRun.
+ * Wake-ups come from inotify on the run directory, from the child's exit when this daemon
+ * started it, and from a 1 s poll that also notices a process that vanished.
+ */
+import { existsSync, type FSWatcher, watch } from "node:fs";
+import { emptyProgress, fold } from "../agents/claude/fold.js";
+import { parseLine } from "../agents/claude/parse.js";
+import type { RunProgress } from "../agents/claude/progress.js";
+import { markSilenceWarned, requestStop, saveProgress, type RunRow } from "../store/runs.js";
+import type { StopRequest } from "../run-state.js";
+import { type DaemonContext, runDir, runFile } from "./context.js";
+import { finishRun } from "./finish.js";
+import { isSameProcess, signalGroup } from "./proc.js";
+import { readAgentPid } from "./spawn.js";
+import { setAgentPid } from "../store/runs.js";
+import { LineTail } from "./tail.js";
+
+const POLL_MS = 1000;
+const PERSIST_MS = 1000;
+
+interface Watch {
+  row: RunRow;
+  progress: RunProgress;
+  tail: LineTail;
+  watcher: FSWatcher | null;
+  poll: NodeJS.Timeout | null;
+  timeoutTimer: NodeJS.Timeout | null;
+  draining: boolean;
+  again: boolean;
+  ending: boolean;
+  lastPersist: number;
+  dirty: boolean;
+  stopRequest: StopRequest | null;
+  stopRequestedAt: number | null;
+  silenceWarned: boolean;
+}
+
+export class Supervisor {
+  private readonly watches = new Map<string, Watch>();
+
+  constructor(
+    private readonly ctx: DaemonContext,
+    private readonly onEnded: (id: string) => void,
+  ) {}
+
+  get size(): number {
+    return this.watches.size;
+  }
+
+  /** Live progress of a supervised run (fresher than the stored copy). */
+  progressOf(id: string): RunProgress | undefined {
+    return this.watches.get(id)?.progress;
+  }
+
+  /** Starts supervising a running run, from its stored offset and progress. */
+  adopt(row: RunRow, onChildExit?: (cb: () => void) => void): void {
+    if (this.watches.has(row.id)) return;
+    const w = this.createWatch(row);
+    w.poll = setInterval(() => this.tick(w), POLL_MS);
+    const dir = runDir(this.ctx, row.id);
+    try {
+      w.watcher = watch(dir, () => this.wake(w));
+      w.watcher.on("error", () => {}); // the poll still covers us
+    } catch (e) {
+      this.ctx.log.warn(`run ${row.id}: cannot watch ${dir} (${(e as Error).message}); polling only`);
+    }
+    onChildExit?.(() => this.wake(w));
+    if (w.stopRequest === null) {
+      const remaining = (row.startedAt ?? Date.now()) + row.spec.timeoutSeconds * 1000 - Date.now();
+      w.timeoutTimer = setTimeout(() => this.stop(row.id, "timeout"), Math.max(0, remaining));
+    }
+    this.wake(w);
+  }
+
+  /** Finishes a run whose process ended while no daemon was watching it: from its files alone. */
+  finishGone(row: RunRow): void {
+    if (this.watches.has(row.id)) return;
+    void this.end(this.createWatch(row));
+  }
+
+  private createWatch(row: RunRow): Watch {
+    const w: Watch = {
+      row,
+      progress: row.progress ?? emptyProgress(),
+      tail: new LineTail(runFile(this.ctx, row.id, "events"), row.eventsOffset),
+      watcher: null,
+      poll: null,
+      timeoutTimer: null,
+      draining: false,
+      again: false,
+      ending: false,
+      lastPersist: 0,
+      dirty: false,
+      stopRequest: row.stopRequest,
+      stopRequestedAt: row.stopRequestedAt,
+      silenceWarned: row.silenceWarnedAt !== null,
+    };
+    this.watches.set(row.id, w);
+    return w;
+  }
+
+  /** Asks a run to stop: SIGTERM to its process group now, SIGKILL after the grace period. */
+  stop(id: string, req: StopRequest): boolean {
+    const w = this.watches.get(id);
+    if (!w || w.ending) return false;
+    const now = Date.now();
+    if (requestStop(this.ctx.db, id, req, now)) {
+      w.stopRequest = req;
+      w.stopRequestedAt = now;
+      this.ctx.log.info(`run ${id}: stopping (${req}), SIGTERM to process group ${w.row.pid}`);
+    }
+    if (w.row.pid !== null) signalGroup(w.row.pid, "SIGTERM");
+    return true;
+  }
+
+  /** Stops watching everything (daemon shutdown): progress is stored, the runs keep running. */
+  async detachAll(): Promise<void> {
+    for (const w of this.watches.values()) {
+      this.release(w);
+      await w.tail.drain((line) => this.foldLine(w, line));
+      this.persist(w);
+      await w.tail.close();
+    }
+    this.watches.clear();
+  }
+
+  private release(w: Watch): void {
+    if (w.poll) clearInterval(w.poll);
+    if (w.timeoutTimer) clearTimeout(w.timeoutTimer);
+    w.watcher?.close();
+  }
+
+  private foldLine(w: Watch, line: string): void {
+    w.progress = fold(w.progress, parseLine(line), Date.now());
+    w.dirty = true;
+  }
+
+  /** Reads what is new; ends the run once its exit status is recorded. Never runs twice at once. */
+  private wake(w: Watch): void {
+    if (w.ending) return;
+    if (w.draining) {
+      w.again = true;
+      return;
+    }
+    w.draining = true;
+    w.tail
+      .drain((line) => this.foldLine(w, line))
+      .then(() => {
+        if (w.dirty) {
+          this.ctx.events.emit("changed", w.row.id);
+          if (Date.now() - w.lastPersist >= PERSIST_MS) this.persist(w);
+        }
+        if (existsSync(runFile(this.ctx, w.row.id, "exit"))) void this.end(w);
+      })
+      .catch((e) => this.ctx.log.error(`run ${w.row.id}: reading events failed`, e))
+      .finally(() => {
+        w.draining = false;
+        if (w.again) {
+          w.again = false;
+          this.wake(w);
+        }
+      });
+  }
+
+  private persist(w: Watch): void {
+    if (!w.dirty) return;
+    saveProgress(this.ctx.db, w.row.id, { progress: w.progress, offset: w.tail.offset, now: Date.now() });
+    w.dirty = false;
+    w.lastPersist = Date.now();
+  }
+
+  /** Once a second: vanished processes, watchdogs, SIGKILL after the grace, periodic persistence. */
+  private tick(w: Watch): void {
+    if (w.ending) return;
+    const now = Date.now();
+    const pid = w.row.pid;
+    if (w.row.agentPid === null) {
+      const agentPid = readAgentPid(runDir(this.ctx, w.row.id));
+      if (agentPid !== null) {
+        w.row.agentPid = agentPid;
+        setAgentPid(this.ctx.db, w.row.id, agentPid);
+      }
+    }
+    if (pid === null || !isSameProcess(pid, w.row.pidStart)) {
+      void this.end(w);
+      return;
+    }
+    if (now - w.lastPersist >= PERSIST_MS) this.persist(w);
+    const wd = this.ctx.config.watchdog;
+    if (w.stopRequestedAt !== null) {
+      if (now - w.stopRequestedAt >= wd.killGraceSeconds * 1000) {
+        this.ctx.log.warn(`run ${w.row.id}: still alive ${wd.killGraceSeconds}s after SIGTERM; SIGKILL to group ${pid}`);
+        signalGroup(pid, "SIGKILL");
+      }
+      return;
+    }
+    const p = w.progress;
+    if (p.lastResultAt !== null && now - p.lastResultAt >= wd.postResultGraceSeconds * 1000) {
+      this.stop(w.row.id, "post_result_limbo");
+      return;
+    }
+    const quietSince = p.lastEventAt ?? w.row.startedAt ?? now;
+    const quietMs = now - quietSince;
+    if (wd.silenceKillSeconds > 0 && quietMs >= wd.silenceKillSeconds * 1000) {
+      this.stop(w.row.id, "silence");
+    } else if (wd.silenceWarnSeconds > 0 && quietMs >= wd.silenceWarnSeconds * 1000 && !w.silenceWarned) {
+      w.silenceWarned = true;
+      markSilenceWarned(this.ctx.db, w.row.id, now);
+      this.ctx.log.warn(`run ${w.row.id}: no output from the agent for ${Math.round(quietMs / 1000)}s`);
+    }
+  }
+
+  private async end(w: Watch): Promise<void> {
+    if (w.ending) return;
+    w.ending = true;
+    this.release(w);
+    try {
+      await w.tail.drain((line) => this.foldLine(w, line));
+      const last = w.tail.takePartial(); // a last line the agent never terminated
+      if (last) this.foldLine(w, last);
+      await w.tail.close();
+      await finishRun(this.ctx, {
+        row: { ...w.row, stopRequest: w.stopRequest },
+        progress: w.progress,
+        offset: w.tail.offset,
+      });
+    } catch (e) {
+      this.ctx.log.error(`run ${w.row.id}: finishing failed`, e);
+    } finally {
+      this.watches.delete(w.row.id);
+      this.onEnded(w.row.id);
+    }
+  }
+}

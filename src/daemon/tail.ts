@@ -1,0 +1,90 @@
+/**
+ * Reads complete lines appended to a file, from a byte offset. The offset only ever moves past
+ * complete lines, so a daemon that stops mid-line re-reads that line whole after a restart.
+ * Memory stays bounded: one chunk buffer plus at most one partial line.
+ */
+import { type FileHandle, open } from "node:fs/promises";
+
+const CHUNK = 256 * 1024;
+const NEWLINE = 0x0a;
+
+export class LineTail {
+  private fh: FileHandle | null = null;
+  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private partial: Buffer | null = null;
+  private reading: Promise<number> | null = null;
+
+  /** @param offset bytes already consumed (the end of the last complete line) */
+  constructor(
+    private readonly path: string,
+    public offset: number,
+  ) {}
+
+  /**
+   * Reads everything available now and calls onLine for each complete line, in order.
+   * Concurrent calls share one read. Returns the number of lines read.
+   */
+  drain(onLine: (line: string) => void): Promise<number> {
+    if (!this.reading) {
+      this.reading = this.readAll(onLine).finally(() => {
+        this.reading = null;
+      });
+    }
+    return this.reading;
+  }
+
+  private async readAll(onLine: (line: string) => void): Promise<number> {
+    if (!this.fh) {
+      try {
+        this.fh = await open(this.path, "r");
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return 0;
+        throw e;
+      }
+    }
+    let lines = 0;
+    let pos = this.offset + (this.partial?.length ?? 0);
+    for (;;) {
+      const { bytesRead } = await this.fh.read(this.buf, 0, CHUNK, pos);
+      if (bytesRead === 0) return lines;
+      pos += bytesRead;
+      let start = 0;
+      let nl = this.buf.indexOf(NEWLINE, 0);
+      while (nl !== -1 && nl < bytesRead) {
+        let line: string;
+        if (this.partial) {
+          line = Buffer.concat([this.partial, this.buf.subarray(0, nl)]).toString("utf8");
+          this.offset += this.partial.length + nl + 1;
+          this.partial = null;
+        } else {
+          line = this.buf.toString("utf8", start, nl);
+          this.offset += nl - start + 1;
+        }
+        if (line.length > 0) {
+          onLine(line);
+          lines++;
+        }
+        start = nl + 1;
+        nl = this.buf.indexOf(NEWLINE, start);
+      }
+      if (start < bytesRead) {
+        const rest = this.buf.subarray(start, bytesRead);
+        this.partial = this.partial ? Buffer.concat([this.partial, rest]) : Buffer.from(rest);
+      }
+    }
+  }
+
+  /** The unterminated bytes at the end of the file, if any (a last line without a newline). */
+  takePartial(): string | null {
+    if (!this.partial) return null;
+    const s = this.partial.toString("utf8");
+    this.offset += this.partial.length;
+    this.partial = null;
+    return s.length > 0 ? s : null;
+  }
+
+  async close(): Promise<void> {
+    await this.fh?.close();
+    this.fh = null;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The few error classes cctask uses, each mapped to an exit code. Messages say what failed,
+ * the value received, and how to fix it; `cause` is kept for the daemon log.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  failed: 1, // the run ended failed (agent error, API error, crash, …)
+  usage: 2, // bad input: nothing was started
+  unavailable: 3, // the daemon could not be reached or started
+  notFound: 4, // no such run
+  resumeNotFound: 42, // the run's --resume session does not exist
+  internal: 70,
+  timedOut: 124,
+  cancelled: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Bad input from a person or an agent: nothing was started, state is unchanged. */
+export class UsageError extends Error {
+  readonly exitCode: ExitCodeValue = ExitCode.usage;
+  override readonly name = "UsageError";
+}
+
+/** A run id that matches nothing (or more than one run). */
+export class NotFoundError extends Error {
+  readonly exitCode: ExitCodeValue = ExitCode.notFound;
+  override readonly name = "NotFoundError";
+}
+
+/** The daemon could not be reached or started. */
+export class UnavailableError extends Error {
+  readonly exitCode: ExitCodeValue = ExitCode.unavailable;
+  override readonly name = "UnavailableError";
+}
+
+export type CctaskError = UsageError | NotFoundError | UnavailableError;
+
+export function isCctaskError(e: unknown): e is CctaskError {
+  return e instanceof UsageError || e instanceof NotFoundError || e instanceof UnavailableError;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
