@@ -53,7 +53,12 @@ const assistant = (content) => ({
     role: "assistant",
     model: "replay-model",
     content: [content],
-    usage: { input_tokens: 100, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    usage: {
+      input_tokens: 100,
+      output_tokens: 1,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+    },
   },
   parent_tool_use_id: null,
   session_id: sessionId,
@@ -93,13 +98,29 @@ async function main() {
     let n = 0;
     while (Date.now() - start < emitFor) {
       n++;
-      emit(assistant({ type: "tool_use", id: `toolu_replay_${n}`, name: "Bash", input: { command: `echo step ${n}` } }));
-      emit({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: `toolu_replay_${n}`, content: `step ${n}` }] }, parent_tool_use_id: null, session_id: sessionId });
+      emit(
+        assistant({
+          type: "tool_use",
+          id: `toolu_replay_${n}`,
+          name: "Bash",
+          input: { command: `echo step ${n}` },
+        }),
+      );
+      emit({
+        type: "user",
+        message: {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: `toolu_replay_${n}`, content: `step ${n}` }],
+        },
+        parent_tool_use_id: null,
+        session_id: sessionId,
+      });
       await sleep(interval);
     }
     emit(assistant({ type: "text", text: directive("REPLAY_RESULT") ?? "replayed" }));
     if (delay) await sleep(delay);
-    if (!directive("REPLAY_NO_RESULT")) emit(result(directive("REPLAY_RESULT") ?? "replayed", directive("REPLAY_IS_ERROR") === "1"));
+    if (!directive("REPLAY_NO_RESULT"))
+      emit(result(directive("REPLAY_RESULT") ?? "replayed", directive("REPLAY_IS_ERROR") === "1"));
   }
   if (directive("REPLAY_HANG")) await new Promise(() => setInterval(() => {}, 1 << 30));
   const linger = num("REPLAY_LINGER_MS", 0);
