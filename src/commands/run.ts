@@ -5,7 +5,7 @@
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { rootRefusal } from "../agents/claude/command.js";
-import { connectDaemon } from "../client.js";
+import { connectDaemon, ensureStateDir } from "../client.js";
 import { loadConfig, stateDir } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
@@ -58,6 +58,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
     return 0;
   }
   const home = stateDir(io.env);
+  ensureStateDir(home);
   const config = loadConfig(home);
   const req = await buildRequest(args, io, home, config.claude.bin);
   if (req.timeoutSeconds === null) req.timeoutSeconds = config.defaultTimeoutSeconds;
