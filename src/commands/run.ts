@@ -12,8 +12,9 @@ import type { RunView, SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES, type RunSpec } from "../run-spec.js";
 import { type Parsed, parseCommandArgs, positiveNumber, str } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
-import { formatDuration } from "./format.js";
+import { formatDuration, stateLabel } from "./format.js";
 import type { CommandIo } from "./io.js";
+import { waitUntilEnded } from "./wait.js";
 
 export const RUN_HELP = `Usage: cctask run --task "TEXT" [--project DIR] [options] [-- CLAUDE_ARGS…]
 
@@ -32,7 +33,9 @@ Exit 0 means the run is running (or queued) and supervised; anything else means 
       --max-budget-usd N    stop the run when it has spent N USD
       --permission-mode M   ${PERMISSION_MODES.join("|")} (default bypassPermissions:
                             nobody is there to answer a permission prompt)
-      --json                print the receipt as one JSON object
+      --wait                after the receipt, wait for the run to end and print its
+                            final text; the exit code is then the outcome's (see cctask wait)
+      --json                print the receipt as one JSON object (with --wait: the final status)
 `;
 
 const OPTIONS = {
@@ -48,6 +51,7 @@ const OPTIONS = {
   "max-budget-usd": { type: "string" },
   "permission-mode": { type: "string" },
   json: { type: "boolean" },
+  wait: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -67,9 +71,15 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
 
   const client = await connectDaemon(home, { autostart: true });
   const receipt = await client.submit(req);
-  if (args.values.json) io.out(JSON.stringify(receipt));
-  else io.out(formatReceipt(receipt));
-  return exitCodeFor(receipt);
+  if (!args.values.wait) {
+    io.out(args.values.json ? JSON.stringify(receipt) : formatReceipt(receipt));
+    return exitCodeFor(receipt);
+  }
+  if (!args.values.json) io.out(formatReceipt(receipt));
+  const end = await waitUntilEnded(client, receipt.id);
+  if (args.values.json) io.out(JSON.stringify(end));
+  else io.out(`\n${stateLabel(end)}${end.detail ? ` — ${end.detail}` : ""}\n\n${readResult(end)}`);
+  return exitCodeFor(end);
 }
 
 async function buildRequest(
@@ -224,4 +234,12 @@ export function formatReceipt(v: RunView): string {
     `   result:  ${v.files.result}`,
     `   follow:  cctask logs ${v.id} -f  ·  cctask wait ${v.id}`,
   ].join("\n");
+}
+
+function readResult(v: RunView): string {
+  try {
+    return readFileSync(v.files.result, "utf8");
+  } catch {
+    return "(no output)";
+  }
 }

@@ -40,6 +40,16 @@ describe("run, status, wait, result", () => {
     expect(readFileSync(done.files.result, "utf8")).toBe("all-good");
   });
 
+  it("--wait stays attached and ends with the final text and the outcome's exit code", async () => {
+    sb = createSandbox();
+    const r = await sb.cli(["run", "--wait", "-t", "REPLAY_RESULT=waited-for", "-p", sb.project]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✅ succeeded\n\nwaited-for\n$/);
+    const f = await sb.cli(["run", "--wait", "--json", "-t", "REPLAY_IS_ERROR=1 REPLAY_RESULT=nope", "-p", sb.project]);
+    expect(f.code).toBe(1);
+    expect(JSON.parse(f.stdout)).toMatchObject({ state: "failed", reason: "agent_error" });
+  });
+
   it("lists runs in order and shows a readable log", async () => {
     sb = createSandbox();
     const a = await sb.json(["run", "-t", "first REPLAY_RESULT=one", "-p", sb.project]);
