@@ -1,13 +1,21 @@
 #!/usr/bin/env node
-/**
- * cctask: argv → command → output. The only place that sets the process exit code.
- */
-import { cancelCommand, resultCommand, waitCommand, CANCEL_HELP, RESULT_HELP, WAIT_HELP } from "./commands/wait.js";
 import { DAEMON_HELP, daemonCommand } from "./commands/daemon.js";
 import { type CommandIo, processIo } from "./commands/io.js";
 import { LOGS_HELP, logsCommand } from "./commands/logs.js";
 import { RUN_HELP, runCommand } from "./commands/run.js";
+import { SESSIONS_HELP, sessionsCommand } from "./commands/sessions.js";
 import { LIST_HELP, listCommand, STATUS_HELP, statusCommand } from "./commands/status.js";
+/**
+ * cctask: argv → command → output. The only place that sets the process exit code.
+ */
+import {
+  CANCEL_HELP,
+  cancelCommand,
+  RESULT_HELP,
+  resultCommand,
+  WAIT_HELP,
+  waitCommand,
+} from "./commands/wait.js";
 import { ExitCode, isCctaskError } from "./errors.js";
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
@@ -21,6 +29,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   wait: { run: waitCommand, help: WAIT_HELP },
   cancel: { run: cancelCommand, help: CANCEL_HELP },
   result: { run: resultCommand, help: RESULT_HELP },
+  sessions: { run: sessionsCommand, help: SESSIONS_HELP },
   daemon: { run: daemonCommand, help: DAEMON_HELP },
 };
 
@@ -35,6 +44,7 @@ Usage: cctask <command> [options]
   wait     block until runs end; the exit code tells the outcome
   cancel   stop a run
   result   print a run's final text
+  sessions the registry of Claude sessions: list, show, label, forget, import
   daemon   start|stop|status the background daemon (rarely needed)
 
 Every command takes --help. State lives in $CCTASK_HOME (default ~/.cctask).
@@ -53,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.err(`cctask: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}. See: cctask --help`);
+    io.err(
+      `cctask: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}. See: cctask --help`,
+    );
     return ExitCode.usage;
   }
   try {

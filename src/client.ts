@@ -9,7 +9,16 @@ import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NotFoundError, UnavailableError, UsageError } from "./errors.js";
-import type { ApiErrorBody, Health, RunView, SubmitRequest } from "./protocol.js";
+import type {
+  ApiErrorBody,
+  Health,
+  ImportRequest,
+  ImportResult,
+  RunView,
+  SessionDetail,
+  SessionView,
+  SubmitRequest,
+} from "./protocol.js";
 
 const START_TIMEOUT_MS = 15_000;
 
@@ -36,7 +45,9 @@ export class DaemonClient {
             try {
               parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
             } catch {
-              reject(new UnavailableError(`the cctask daemon sent an unreadable answer to ${method} ${path}`));
+              reject(
+                new UnavailableError(`the cctask daemon sent an unreadable answer to ${method} ${path}`),
+              );
               return;
             }
             if ((res.statusCode ?? 500) < 400) resolve(parsed as T);
@@ -67,6 +78,21 @@ export class DaemonClient {
   }
   cancel(id: string): Promise<RunView> {
     return this.call("POST", `/runs/${encodeURIComponent(id)}/cancel`);
+  }
+  sessions(q: Record<string, string>): Promise<SessionView[]> {
+    return this.call("GET", `/sessions?${new URLSearchParams(q).toString()}`);
+  }
+  session(key: string): Promise<SessionDetail> {
+    return this.call("GET", `/sessions/${encodeURIComponent(key)}`);
+  }
+  labelSession(key: string, label: string | null): Promise<SessionView> {
+    return this.call("POST", `/sessions/${encodeURIComponent(key)}/label`, { label });
+  }
+  forgetSession(id: string): Promise<SessionView> {
+    return this.call("POST", `/sessions/${encodeURIComponent(id)}/forget`);
+  }
+  importSessions(req: ImportRequest): Promise<ImportResult> {
+    return this.call("POST", "/sessions/import", req);
   }
   shutdown(): Promise<Health> {
     return this.call("POST", "/shutdown");
@@ -109,7 +135,10 @@ export async function connectDaemon(stateDir: string, opts: { autostart: boolean
     await client.health();
     return client;
   } catch (e) {
-    if (!isNoDaemon(e)) throw new UnavailableError(`the cctask daemon for ${stateDir} does not answer: ${(e as Error).message}`);
+    if (!isNoDaemon(e))
+      throw new UnavailableError(
+        `the cctask daemon for ${stateDir} does not answer: ${(e as Error).message}`,
+      );
     if (!opts.autostart) throw new UnavailableError(`no cctask daemon is running for ${stateDir}`);
   }
   ensureStateDir(stateDir);

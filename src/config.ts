@@ -21,6 +21,15 @@ const ConfigSchema = z
     idleExitSeconds: positive.default(600),
     /** How long `cctask run` waits for the agent's init line before printing the receipt. */
     launchWaitSeconds: nonNegative.default(3),
+    /** A --resume prompt longer than this is collapsed and cut, after a continuation preamble (0 = never). */
+    resumePromptMaxChars: z.number().int().nonnegative().default(700),
+    sessions: z
+      .object({
+        /** Registry entries unused for this long are removed. */
+        retentionDays: positive.default(30),
+      })
+      .strict()
+      .default({ retentionDays: 30 }),
     claude: z
       .object({
         bin: z.string().min(1).optional(),
@@ -40,7 +49,12 @@ const ConfigSchema = z
         killGraceSeconds: positive.default(10),
       })
       .strict()
-      .default({ silenceWarnSeconds: 900, silenceKillSeconds: 0, postResultGraceSeconds: 30, killGraceSeconds: 10 }),
+      .default({
+        silenceWarnSeconds: 900,
+        silenceKillSeconds: 0,
+        postResultGraceSeconds: 30,
+        killGraceSeconds: 10,
+      }),
   })
   .strict();
 
@@ -78,7 +92,9 @@ export function loadConfig(dir: string): Config {
     const issues = parsed.error.issues
       .map((i) => `  ${i.path.join(".") || "(top level)"}: ${i.message}`)
       .join("\n");
-    throw new UsageError(`the config file ${path} has invalid settings:\n${issues}\nFix them or remove them to use the defaults.`);
+    throw new UsageError(
+      `the config file ${path} has invalid settings:\n${issues}\nFix them or remove them to use the defaults.`,
+    );
   }
   return parsed.data;
 }
@@ -87,7 +103,8 @@ export function loadConfig(dir: string): Config {
  * Environment variables that hold cctask's or its peers' credentials. They are removed from the
  * agent's environment: the agent must never see a bot or gateway token.
  */
-const SECRET_ENV = /^(TELEGRAM_BOT_TOKEN|OPENCLAW_GATEWAY_TOKEN|OPENCLAW_GATEWAY_PASSWORD|CCTASK_.*(TOKEN|SECRET|PASSWORD).*)$/;
+const SECRET_ENV =
+  /^(TELEGRAM_BOT_TOKEN|OPENCLAW_GATEWAY_TOKEN|OPENCLAW_GATEWAY_PASSWORD|CCTASK_.*(TOKEN|SECRET|PASSWORD).*)$/;
 
 export function agentEnvironment(callerEnv: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

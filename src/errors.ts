@@ -19,19 +19,19 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 /** Bad input from a person or an agent: nothing was started, state is unchanged. */
 export class UsageError extends Error {
   readonly exitCode: ExitCodeValue = ExitCode.usage;
-  override readonly name = "UsageError";
+  override readonly name: string = "UsageError";
 }
 
 /** A run id that matches nothing (or more than one run). */
 export class NotFoundError extends Error {
   readonly exitCode: ExitCodeValue = ExitCode.notFound;
-  override readonly name = "NotFoundError";
+  override readonly name: string = "NotFoundError";
 }
 
 /** The daemon could not be reached or started. */
 export class UnavailableError extends Error {
   readonly exitCode: ExitCodeValue = ExitCode.unavailable;
-  override readonly name = "UnavailableError";
+  override readonly name: string = "UnavailableError";
 }
 
 export type CctaskError = UsageError | NotFoundError | UnavailableError;

@@ -6,6 +6,9 @@
  *   GET  /runs/:id           → RunView (id or unique prefix)
  *   GET  /runs/:id/wait?timeoutMs=N → RunView (returns when the run has ended or on timeout)
  *   POST /runs/:id/cancel    → RunView
+ *   GET  /sessions?hours=&label=&project=&status= → SessionView[]
+ *   GET  /sessions/:idOrLabel → SessionDetail
+ *   POST /sessions/:id/label {label} · POST /sessions/:id/forget · POST /sessions/import ImportRequest
  *   GET  /health             → Health
  *   POST /shutdown           → Health
  * Errors: { error: { kind, message } } with 400 (usage), 404 (not found), 500 (internal).
@@ -17,6 +20,8 @@ export const SubmitRequestSchema = z
   .object({
     task: z.string().min(1),
     projectDir: z.string().min(1),
+    /** false when --project was not given: a resumed session then runs in its recorded project. */
+    projectExplicit: z.boolean(),
     createProject: z.boolean(),
     timeoutSeconds: z.number().positive().nullable(),
     resume: z.string().min(1).nullable(),
@@ -25,6 +30,8 @@ export const SubmitRequestSchema = z
     outputFile: z.string().min(1).nullable(),
     maxBudgetUsd: z.number().positive().nullable(),
     permissionMode: z.string().min(1),
+    completionMode: z.enum(["single", "iterate"]),
+    maxIterations: z.number().int().positive().nullable(),
     extraArgs: z.array(z.string()),
     claudeBin: z.string().min(1),
     /** The caller's environment: the agent inherits it, minus cctask's own secrets. */
@@ -59,6 +66,11 @@ export interface RunView {
   label: string | null;
   resume: string | null;
   sessionId: string | null;
+  completionMode: "single" | "iterate";
+  iteration: number | null;
+  maxIterations: number | null;
+  /** When a long --resume prompt was shortened: its original length. */
+  promptShortenedFrom: number | null;
   pid: number | null; // the agent (claude) process
   processGroup: number | null;
   model: string | null;
@@ -75,6 +87,51 @@ export interface RunView {
   results: number;
   malformedLines: number;
   files: RunFiles;
+}
+
+export interface SessionView {
+  sessionId: string;
+  label: string | null;
+  projectDir: string;
+  task: string;
+  status: string;
+  runs: number;
+  costUsd: number | null;
+  createdAt: string;
+  lastUsedAt: string;
+  completionMode: "single" | "iterate";
+  iterations: number;
+  maxIterations: number | null;
+  origin: string | null;
+  outputFile: string | null;
+  imported: boolean;
+}
+
+export interface SessionDetail extends SessionView {
+  runList: RunView[];
+}
+
+/** One entry of the original skill's ~/.openclaw/claude_sessions.json, normalised by the CLI. */
+export const ImportEntrySchema = z
+  .object({
+    sessionId: z.string().min(1),
+    label: z.string().nullable(),
+    projectDir: z.string().min(1),
+    taskSummary: z.string(),
+    status: z.string().min(1),
+    createdAt: z.number().int(),
+    lastUsedAt: z.number().int(),
+    origin: z.string().nullable(),
+    outputFile: z.string().nullable(),
+    costUsd: z.number().nullable(),
+  })
+  .strict();
+export const ImportRequestSchema = z.object({ entries: z.array(ImportEntrySchema) }).strict();
+export type ImportRequest = z.infer<typeof ImportRequestSchema>;
+export interface ImportResult {
+  added: number;
+  updated: number;
+  unchanged: number;
 }
 
 export interface Health {

@@ -11,7 +11,28 @@ export interface RunSpec {
   extraArgs: string[]; // passed to claude after ours
   claudeBin: string; // absolute path, resolved with the caller's PATH
   includePartialMessages: boolean;
+  completionMode: "single" | "iterate";
+  /** Iterate mode: this run's place in the session's chain, and the chain's budget. */
+  iteration: number | null;
+  maxIterations: number | null;
+  /** Set when a long resume prompt was shortened: the original length in characters. */
+  promptShortenedFrom: number | null;
 }
 
+/** Fields added after the first schema: stored specs without them read as these. */
+export const SPEC_DEFAULTS = {
+  completionMode: "single",
+  iteration: null,
+  maxIterations: null,
+  promptShortenedFrom: null,
+} as const satisfies Partial<RunSpec>;
+
 export const DEFAULT_PERMISSION_MODE = "bypassPermissions";
-export const PERMISSION_MODES = ["bypassPermissions", "acceptEdits", "default", "plan", "dontAsk", "auto"] as const;
+export const PERMISSION_MODES = [
+  "bypassPermissions",
+  "acceptEdits",
+  "default",
+  "plan",
+  "dontAsk",
+  "auto",
+] as const;

@@ -21,7 +21,9 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional.*$/s, "")}\nSee: cctask ${command} --help`);
+    throw new UsageError(
+      `${(e as Error).message.replace(/\. To specify a positional.*$/s, "")}\nSee: cctask ${command} --help`,
+    );
   }
   const terminator = parsed.tokens?.find((t) => t.kind === "option-terminator");
   const positionals: string[] = [];

@@ -1,10 +1,10 @@
 /** `cctask daemon start|stop|status|run` — normally never needed: any command starts the daemon. */
 import { connectDaemon, DaemonClient, socketPath } from "../client.js";
 import { stateDir } from "../config.js";
-import { UnavailableError, UsageError } from "../errors.js";
 import { DaemonAlreadyRunning, runDaemon } from "../daemon/main.js";
+import { UnavailableError, UsageError } from "../errors.js";
 import { parseCommandArgs } from "./args.js";
-import type { CommandIo } from "./io.js";
+import { type CommandIo, printHelp } from "./io.js";
 
 export const DAEMON_HELP = `Usage: cctask daemon start|stop|status|run [--json]
 
@@ -15,9 +15,18 @@ export const DAEMON_HELP = `Usage: cctask daemon start|stop|status|run [--json]
 `;
 
 export async function daemonCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseCommandArgs("daemon", argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, { maxPositionals: 1 });
+  const args = parseCommandArgs(
+    "daemon",
+    argv,
+    { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    { maxPositionals: 1 },
+  );
   const sub = args.positionals[0];
-  if (args.values.help || sub === undefined) return io.out(DAEMON_HELP), sub === undefined && !args.values.help ? 2 : 0;
+  if (args.values.help) return printHelp(io, DAEMON_HELP);
+  if (sub === undefined) {
+    io.err(DAEMON_HELP);
+    return 2;
+  }
   const home = stateDir(io.env);
   const json = Boolean(args.values.json);
   switch (sub) {
@@ -41,10 +50,16 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
     case "status": {
       try {
         const h = await new DaemonClient(socketPath(home)).health();
-        io.out(json ? JSON.stringify({ running: true, ...h }) : `cctask daemon running (pid ${h.pid}) for ${h.stateDir}: ${h.activeRuns} active run(s), at most ${h.maxConcurrent} at once`);
+        io.out(
+          json
+            ? JSON.stringify({ running: true, ...h })
+            : `cctask daemon running (pid ${h.pid}) for ${h.stateDir}: ${h.activeRuns} active run(s), at most ${h.maxConcurrent} at once`,
+        );
         return 0;
       } catch {
-        io.out(json ? JSON.stringify({ running: false, stateDir: home }) : `no cctask daemon running for ${home}`);
+        io.out(
+          json ? JSON.stringify({ running: false, stateDir: home }) : `no cctask daemon running for ${home}`,
+        );
         return 3;
       }
     }
@@ -54,11 +69,17 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
         client = await connectDaemon(home, { autostart: false });
       } catch (e) {
         if (!(e instanceof UnavailableError)) throw e;
-        io.out(json ? JSON.stringify({ running: false, stateDir: home }) : `no cctask daemon running for ${home}`);
+        io.out(
+          json ? JSON.stringify({ running: false, stateDir: home }) : `no cctask daemon running for ${home}`,
+        );
         return 0;
       }
       const h = await client.shutdown();
-      io.out(json ? JSON.stringify({ stopped: true, ...h }) : `cctask daemon ${h.pid} stopped; ${h.activeRuns} active run(s) keep running`);
+      io.out(
+        json
+          ? JSON.stringify({ stopped: true, ...h })
+          : `cctask daemon ${h.pid} stopped; ${h.activeRuns} active run(s) keep running`,
+      );
       return 0;
     }
     default:

@@ -31,17 +31,14 @@ export function stateLabel(v: RunView): string {
     cancelled: "🛑",
     interrupted: "💥",
   };
-  const why = v.state === "failed" && v.reason ? ` (${v.reason}${v.apiErrorStatus ? ` ${v.apiErrorStatus}` : ""})` : "";
+  const why =
+    v.state === "failed" && v.reason ? ` (${v.reason}${v.apiErrorStatus ? ` ${v.apiErrorStatus}` : ""})` : "";
   return `${icon[v.state] ?? ""} ${v.state}${why}`;
 }
 
 export function formatStatus(v: RunView): string {
   const t = v.tokens;
-  const lines = [
-    `run ${v.id}  ${stateLabel(v)}`,
-    `  task:       ${v.task}`,
-    `  project:    ${v.projectDir}`,
-  ];
+  const lines = [`run ${v.id}  ${stateLabel(v)}`, `  task:       ${v.task}`, `  project:    ${v.projectDir}`];
   if (v.label) lines.push(`  label:      ${v.label}`);
   if (v.resume) lines.push(`  resumes:    ${v.resume}`);
   lines.push(
@@ -49,14 +46,19 @@ export function formatStatus(v: RunView): string {
     `  session:    ${v.sessionId ?? "-"}`,
     `  agent:      pid ${v.pid ?? "-"}, model ${v.model ?? "-"}, auth ${v.apiKeySource ?? "-"}${v.claudeVersion ? `, claude ${v.claudeVersion}` : ""}`,
     `  tokens:     ${formatTokens(t.input)} in, ${formatTokens(t.output)} out` +
-      (t.cacheRead || t.cacheCreation ? ` (cache ${formatTokens(t.cacheRead)} read, ${formatTokens(t.cacheCreation)} written)` : ""),
+      (t.cacheRead || t.cacheCreation
+        ? ` (cache ${formatTokens(t.cacheRead)} read, ${formatTokens(t.cacheCreation)} written)`
+        : ""),
     `  cost:       ${formatCost(v.costUsd)}`,
     `  tool calls: ${v.toolCalls}${v.filesWritten ? `, ${v.filesWritten} file writes` : ""}`,
   );
   if (v.lastActivity) lines.push(`  activity:   ${v.lastActivity}`);
-  if (v.silentSeconds !== null && v.silentSeconds >= 30) lines.push(`  silent for: ${formatDuration(v.silentSeconds)}`);
+  if (v.silentSeconds !== null && v.silentSeconds >= 30)
+    lines.push(`  silent for: ${formatDuration(v.silentSeconds)}`);
   if (v.activeSubagents.length > 0)
-    lines.push(`  subagents:  ${v.activeSubagents.length} active (${v.activeSubagents.map((s) => s.description).join(", ")})`);
+    lines.push(
+      `  subagents:  ${v.activeSubagents.length} active (${v.activeSubagents.map((s) => s.description).join(", ")})`,
+    );
   if (v.detail) lines.push(`  outcome:    ${v.detail}`);
   if (v.malformedLines) lines.push(`  warnings:   ${v.malformedLines} malformed event line(s) skipped`);
   lines.push(`  events:     ${v.files.events}`, `  result:     ${v.files.result}`);
@@ -65,7 +67,7 @@ export function formatStatus(v: RunView): string {
 }
 
 export function formatTable(views: RunView[]): string {
-  if (views.length === 0) return "no runs yet — start one with: cctask run --task \"…\" --project DIR";
+  if (views.length === 0) return 'no runs yet — start one with: cctask run --task "…" --project DIR';
   const rows = views.map((v) => [
     v.id,
     stateLabel(v).trim(),

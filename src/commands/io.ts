@@ -21,3 +21,8 @@ export function processIo(): CommandIo {
     },
   };
 }
+
+export function printHelp(io: CommandIo, text: string): number {
+  io.out(text);
+  return 0;
+}

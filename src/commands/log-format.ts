@@ -26,7 +26,8 @@ function blockLine(b: ContentBlock, sub: string): string | null {
     case "tool_use":
       return `${sub}▶ ${b.name} ${clip(toolInput(b.input), 200)}`;
     case "tool_result": {
-      const c = typeof b.content === "string" ? b.content : (b.content ?? []).map((x) => x.text ?? "").join(" ");
+      const c =
+        typeof b.content === "string" ? b.content : (b.content ?? []).map((x) => x.text ?? "").join(" ");
       return `${sub}${b.is_error ? "⚠" : "↩"} ${clip(c, 200) || "(empty)"}`;
     }
     default:
@@ -39,11 +40,17 @@ export function describeEvent(e: AgentEvent): string[] {
     case "system":
       switch (e.subtype) {
         case "init":
-          return [`⚙ session ${e.session_id ?? "?"} · model ${e.model ?? "?"} · claude ${e.claude_code_version ?? "?"} · auth ${e.apiKeySource ?? "?"}`];
+          return [
+            `⚙ session ${e.session_id ?? "?"} · model ${e.model ?? "?"} · claude ${e.claude_code_version ?? "?"} · auth ${e.apiKeySource ?? "?"}`,
+          ];
         case "api_retry":
-          return [`↻ API retry ${e.attempt ?? "?"}/${e.max_retries ?? "?"} (${e.error_status ?? "no status"} ${e.error ?? ""})`];
+          return [
+            `↻ API retry ${e.attempt ?? "?"}/${e.max_retries ?? "?"} (${e.error_status ?? "no status"} ${e.error ?? ""})`,
+          ];
         case "task_started":
-          return [`⤷ ${e.task_type === "local_agent" ? "subagent" : "task"} started: ${clip(e.description ?? "")}`];
+          return [
+            `⤷ ${e.task_type === "local_agent" ? "subagent" : "task"} started: ${clip(e.description ?? "")}`,
+          ];
         case "task_notification":
           return [`⤶ task ${e.status ?? "ended"}: ${clip(e.summary ?? "")}`];
         default:
@@ -57,7 +64,8 @@ export function describeEvent(e: AgentEvent): string[] {
       return content.map((b) => blockLine(b, sub)).filter((l): l is string => l !== null);
     }
     case "result": {
-      const cost = typeof e.total_cost_usd === "number" ? ` · session cost $${e.total_cost_usd.toFixed(4)}` : "";
+      const cost =
+        typeof e.total_cost_usd === "number" ? ` · session cost $${e.total_cost_usd.toFixed(4)}` : "";
       const text = e.result ?? (e.errors ?? []).join("; ");
       return [`${e.is_error ? "❌" : "✅"} result (${e.subtype ?? "?"})${cost}: ${clip(text)}`];
     }

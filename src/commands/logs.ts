@@ -2,12 +2,12 @@
 import { parseLine } from "../agents/claude/parse.js";
 import { connectDaemon } from "../client.js";
 import { stateDir } from "../config.js";
+import { LineTail } from "../daemon/tail.js";
 import { UsageError } from "../errors.js";
 import { isFinal } from "../run-state.js";
-import { LineTail } from "../daemon/tail.js";
 import { parseCommandArgs } from "./args.js";
 import { stateLabel } from "./format.js";
-import type { CommandIo } from "./io.js";
+import { type CommandIo, printHelp } from "./io.js";
 import { describeEvent } from "./log-format.js";
 
 export const LOGS_HELP = `Usage: cctask logs RUN [-f|--follow] [--raw]
@@ -22,10 +22,14 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
   const args = parseCommandArgs(
     "logs",
     argv,
-    { follow: { type: "boolean", short: "f" }, raw: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    {
+      follow: { type: "boolean", short: "f" },
+      raw: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
     { maxPositionals: 1 },
   );
-  if (args.values.help) return io.out(LOGS_HELP), 0;
+  if (args.values.help) return printHelp(io, LOGS_HELP);
   const id = args.positionals[0];
   if (id === undefined) throw new UsageError("cctask logs needs a run id (see cctask list)");
   const client = await connectDaemon(stateDir(io.env), { autostart: true });
@@ -48,6 +52,7 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
   } finally {
     await tail.close();
   }
-  if (args.values.follow && !args.values.raw) io.out(`— run ${view.id} ${stateLabel(view)}${view.detail ? `: ${view.detail}` : ""}`);
+  if (args.values.follow && !args.values.raw)
+    io.out(`— run ${view.id} ${stateLabel(view)}${view.detail ? `: ${view.detail}` : ""}`);
   return 0;
 }

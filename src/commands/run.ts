@@ -9,7 +9,7 @@ import { connectDaemon, ensureStateDir } from "../client.js";
 import { loadConfig, stateDir } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
-import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES, type RunSpec } from "../run-spec.js";
+import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES } from "../run-spec.js";
 import { type Parsed, parseCommandArgs, positiveNumber, str } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
 import { formatDuration, stateLabel } from "./format.js";
@@ -26,8 +26,11 @@ Exit 0 means the run is running (or queued) and supervised; anything else means 
   -p, --project DIR         working directory (default: $CCTASK_HOME/scratch)
       --create-project      create the project directory if it does not exist
       --timeout SECONDS     wall-clock limit (default 7200, or defaultTimeoutSeconds in config)
-      --resume SESSION_ID   continue an earlier Claude session
+      --resume ID|LABEL     continue an earlier Claude session, by id or by label
+                            (it runs in the session's own project directory)
       --session-label TEXT  a label for the session
+      --completion-mode M   single (default) or iterate: count the runs of a session
+      --max-iterations N    iterate mode: refuse a launch past N runs (default 5)
       --model NAME          claude --model
   -o, --output FILE         also write the final text to FILE
       --max-budget-usd N    stop the run when it has spent N USD
@@ -50,6 +53,8 @@ const OPTIONS = {
   output: { type: "string", short: "o" },
   "max-budget-usd": { type: "string" },
   "permission-mode": { type: "string" },
+  "completion-mode": { type: "string" },
+  "max-iterations": { type: "string" },
   json: { type: "boolean" },
   wait: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -66,7 +71,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   const config = loadConfig(home);
   const req = await buildRequest(args, io, home, config.claude.bin);
   if (req.timeoutSeconds === null) req.timeoutSeconds = config.defaultTimeoutSeconds;
-  const refusal = rootRefusal(specForCheck(req), req.env, process.getuid?.() ?? null);
+  const refusal = rootRefusal(req.permissionMode, req.env, process.getuid?.() ?? null);
   if (refusal) throw new UsageError(refusal);
 
   const client = await connectDaemon(home, { autostart: true });
@@ -92,22 +97,33 @@ async function buildRequest(
   const task = await readTask(str(v.task), str(v["task-file"]), io);
   const projectRaw = str(v.project);
   if (projectRaw !== undefined && projectRaw.trim() === "")
-    throw new UsageError('--project is empty; pass a directory, e.g. --project ~/projects/app');
+    throw new UsageError("--project is empty; pass a directory, e.g. --project ~/projects/app");
   const projectDir = projectRaw ? resolve(io.cwd, expandHome(projectRaw, io.env)) : join(home, "scratch");
   const createProject = Boolean(v["create-project"]) || projectRaw === undefined;
   checkProject(projectDir, createProject);
 
   const permissionMode = str(v["permission-mode"]) ?? DEFAULT_PERMISSION_MODE;
   if (!(PERMISSION_MODES as readonly string[]).includes(permissionMode))
-    throw new UsageError(`--permission-mode must be one of ${PERMISSION_MODES.join(", ")}; got "${permissionMode}"`);
+    throw new UsageError(
+      `--permission-mode must be one of ${PERMISSION_MODES.join(", ")}; got "${permissionMode}"`,
+    );
   const resume = str(v.resume);
   if (resume !== undefined && resume.trim() === "")
-    throw new UsageError("--resume is empty; pass the session id printed by an earlier run (cctask status RUN shows it)");
+    throw new UsageError(
+      "--resume is empty; pass the session id printed by an earlier run (cctask status RUN shows it)",
+    );
   const output = str(v.output);
+  const completionMode = str(v["completion-mode"]) ?? "single";
+  if (completionMode !== "single" && completionMode !== "iterate")
+    throw new UsageError(`--completion-mode must be single or iterate, got "${completionMode}"`);
+  const maxIterations = positiveNumber("--max-iterations", str(v["max-iterations"]), "runs");
+  if (maxIterations !== null && !Number.isInteger(maxIterations))
+    throw new UsageError(`--max-iterations must be a whole number, got "${str(v["max-iterations"])}"`);
 
   return {
     task,
     projectDir,
+    projectExplicit: projectRaw !== undefined,
     createProject,
     timeoutSeconds: positiveNumber("--timeout", str(v.timeout), "seconds"),
     resume: resume?.trim() ?? null,
@@ -116,6 +132,8 @@ async function buildRequest(
     outputFile: output ? resolve(io.cwd, expandHome(output, io.env)) : null,
     maxBudgetUsd: positiveNumber("--max-budget-usd", str(v["max-budget-usd"]), "US dollars"),
     permissionMode,
+    completionMode,
+    maxIterations,
     extraArgs: args.rest,
     claudeBin: resolveClaudeBin(io.env, io.cwd, configuredBin),
     env: stringEnv(io.env),
@@ -139,7 +157,9 @@ async function readTask(task: string | undefined, file: string | undefined, io: 
   } else if (task !== undefined) {
     text = task;
   } else {
-    throw new UsageError('no task given; pass it with --task "…", --task-file FILE, or --task - to read standard input');
+    throw new UsageError(
+      'no task given; pass it with --task "…", --task-file FILE, or --task - to read standard input',
+    );
   }
   if (text.trim() === "") {
     const from = file !== undefined ? `the task file "${file}"` : task === "-" ? "standard input" : "--task";
@@ -159,15 +179,29 @@ function checkProject(dir: string, create: boolean): void {
       );
     return;
   }
-  if (!st.isDirectory()) throw new UsageError(`the project path ${dir} is a file, not a directory; pass a directory with --project`);
+  if (!st.isDirectory())
+    throw new UsageError(
+      `the project path ${dir} is a file, not a directory; pass a directory with --project`,
+    );
 }
 
-export function resolveClaudeBin(env: NodeJS.ProcessEnv, cwd: string, configured: string | undefined): string {
+export function resolveClaudeBin(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  configured: string | undefined,
+): string {
   const wanted = env.CCTASK_CLAUDE_BIN || configured || "claude";
-  const source = env.CCTASK_CLAUDE_BIN ? "CCTASK_CLAUDE_BIN" : configured ? "claude.bin in config.json5" : "PATH";
+  const source = env.CCTASK_CLAUDE_BIN
+    ? "CCTASK_CLAUDE_BIN"
+    : configured
+      ? "claude.bin in config.json5"
+      : "PATH";
   const candidates = wanted.includes("/")
     ? [resolve(cwd, wanted)]
-    : (env.PATH ?? "").split(delimiter).filter(Boolean).map((d) => join(d, wanted));
+    : (env.PATH ?? "")
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, wanted));
   for (const c of candidates) {
     try {
       if (!statSync(c).isFile()) continue;
@@ -193,22 +227,6 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-function specForCheck(req: SubmitRequest): RunSpec {
-  return {
-    projectDir: req.projectDir,
-    timeoutSeconds: req.timeoutSeconds ?? 0,
-    resume: req.resume,
-    sessionLabel: req.sessionLabel,
-    model: req.model,
-    outputFile: req.outputFile,
-    maxBudgetUsd: req.maxBudgetUsd,
-    permissionMode: req.permissionMode,
-    extraArgs: req.extraArgs,
-    claudeBin: req.claudeBin,
-    includePartialMessages: true,
-  };
-}
-
 export function formatReceipt(v: RunView): string {
   if (v.state === "queued")
     return [
@@ -218,7 +236,11 @@ export function formatReceipt(v: RunView): string {
       `   follow:  cctask status ${v.id}  ·  cctask wait ${v.id}`,
     ].join("\n");
   if (v.state !== "running" && v.state !== "starting")
-    return [`run ${v.id} ended at once: ${v.state}${v.reason ? ` (${v.reason})` : ""}`, `   ${v.detail ?? ""}`, `   stderr: ${v.files.stderr}`].join("\n");
+    return [
+      `run ${v.id} ended at once: ${v.state}${v.reason ? ` (${v.reason})` : ""}`,
+      `   ${v.detail ?? ""}`,
+      `   stderr: ${v.files.stderr}`,
+    ].join("\n");
   const who = [
     `pid ${v.pid ?? "?"}`,
     v.claudeVersion ? `claude ${v.claudeVersion}` : null,

@@ -3,7 +3,7 @@ import { connectDaemon } from "../client.js";
 import { stateDir } from "../config.js";
 import { parseCommandArgs, positiveNumber, str } from "./args.js";
 import { formatStatus, formatTable } from "./format.js";
-import type { CommandIo } from "./io.js";
+import { type CommandIo, printHelp } from "./io.js";
 
 export const STATUS_HELP = `Usage: cctask status [RUN] [--json]
 
@@ -17,8 +17,13 @@ The most recent runs, oldest first: id, state, elapsed, tokens, cost, tool calls
 `;
 
 export async function statusCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseCommandArgs("status", argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, { maxPositionals: 1 });
-  if (args.values.help) return io.out(STATUS_HELP), 0;
+  const args = parseCommandArgs(
+    "status",
+    argv,
+    { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    { maxPositionals: 1 },
+  );
+  if (args.values.help) return printHelp(io, STATUS_HELP);
   const client = await connectDaemon(stateDir(io.env), { autostart: true });
   const id = args.positionals[0];
   if (id === undefined) {
@@ -35,10 +40,15 @@ export async function listCommand(argv: string[], io: CommandIo): Promise<number
   const args = parseCommandArgs(
     "list",
     argv,
-    { json: { type: "boolean" }, limit: { type: "string" }, active: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    {
+      json: { type: "boolean" },
+      limit: { type: "string" },
+      active: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
     { maxPositionals: 0 },
   );
-  if (args.values.help) return io.out(LIST_HELP), 0;
+  if (args.values.help) return printHelp(io, LIST_HELP);
   const limit = positiveNumber("--limit", str(args.values.limit), "runs") ?? 20;
   const client = await connectDaemon(stateDir(io.env), { autostart: true });
   const views = await client.list({ limit: Math.floor(limit), activeOnly: Boolean(args.values.active) });

@@ -8,7 +8,7 @@ import { isFinal } from "../run-state.js";
 import { parseCommandArgs } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
 import { stateLabel } from "./format.js";
-import type { CommandIo } from "./io.js";
+import { type CommandIo, printHelp } from "./io.js";
 
 export const WAIT_HELP = `Usage: cctask wait RUN… [--json]
 
@@ -35,8 +35,9 @@ export async function waitUntilEnded(client: DaemonClient, id: string): Promise<
 
 export async function waitCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseCommandArgs("wait", argv, FLAGS, { maxPositionals: Number.POSITIVE_INFINITY });
-  if (args.values.help) return io.out(WAIT_HELP), 0;
-  if (args.positionals.length === 0) throw new UsageError("cctask wait needs at least one run id (see cctask list)");
+  if (args.values.help) return printHelp(io, WAIT_HELP);
+  if (args.positionals.length === 0)
+    throw new UsageError("cctask wait needs at least one run id (see cctask list)");
   const client = await connectDaemon(stateDir(io.env), { autostart: true });
   const ids = await Promise.all(args.positionals.map(async (id) => (await client.get(id)).id)); // fail fast on a bad id
   const views = await Promise.all(ids.map((id) => waitUntilEnded(client, id)));
@@ -47,7 +48,7 @@ export async function waitCommand(argv: string[], io: CommandIo): Promise<number
 
 export async function cancelCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseCommandArgs("cancel", argv, FLAGS, { maxPositionals: 1 });
-  if (args.values.help) return io.out(CANCEL_HELP), 0;
+  if (args.values.help) return printHelp(io, CANCEL_HELP);
   const id = args.positionals[0];
   if (id === undefined) throw new UsageError("cctask cancel needs a run id (see cctask list)");
   const client = await connectDaemon(stateDir(io.env), { autostart: true });
@@ -66,13 +67,15 @@ export async function cancelCommand(argv: string[], io: CommandIo): Promise<numb
 
 export async function resultCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseCommandArgs("result", argv, FLAGS, { maxPositionals: 1 });
-  if (args.values.help) return io.out(RESULT_HELP), 0;
+  if (args.values.help) return printHelp(io, RESULT_HELP);
   const id = args.positionals[0];
   if (id === undefined) throw new UsageError("cctask result needs a run id (see cctask list)");
   const client = await connectDaemon(stateDir(io.env), { autostart: true });
   const v = await client.get(id);
   if (!isFinal(v.state))
-    throw new UsageError(`run ${v.id} is still ${v.state}; its result is not there yet. Wait for it with: cctask wait ${v.id}`);
+    throw new UsageError(
+      `run ${v.id} is still ${v.state}; its result is not there yet. Wait for it with: cctask wait ${v.id}`,
+    );
   let text: string | null = null;
   try {
     text = readFileSync(v.files.result, "utf8");
@@ -82,7 +85,9 @@ export async function resultCommand(argv: string[], io: CommandIo): Promise<numb
   if (args.values.json) {
     io.out(JSON.stringify({ id: v.id, state: v.state, reason: v.reason, detail: v.detail, result: text }));
   } else if (text === null) {
-    io.out(`run ${v.id} ended before producing any output: ${stateLabel(v)}${v.detail ? ` — ${v.detail}` : ""}`);
+    io.out(
+      `run ${v.id} ended before producing any output: ${stateLabel(v)}${v.detail ? ` — ${v.detail}` : ""}`,
+    );
   } else {
     io.out(text);
   }

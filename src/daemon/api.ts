@@ -7,6 +7,7 @@ import { isCctaskError, NotFoundError, UsageError } from "../errors.js";
 import { type ApiErrorBody, type Health, type RunView, SubmitRequestSchema } from "../protocol.js";
 import { isFinal } from "../run-state.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow, setAgentPid } from "../store/runs.js";
+import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
 import { type DaemonContext, runDir } from "./context.js";
 import { isAlive } from "./proc.js";
 import { endUnstarted, kick } from "./scheduler.js";
@@ -44,12 +45,20 @@ async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Pro
     setImmediate(d.shutdown);
     return;
   }
+  if (parts[0] === "sessions") return send(res, 200, await sessionsRoute(d, method, parts, url, req));
   if (parts[0] !== "runs") throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
   if (parts.length === 1 && method === "POST") return send(res, 200, await submit(d, await readJson(req)));
   if (parts.length === 1 && method === "GET") {
     const limit = Number(url.searchParams.get("limit") ?? "50");
-    const rows = listRuns(d.ctx.db, { limit: Number.isFinite(limit) && limit > 0 ? limit : 50, activeOnly: url.searchParams.get("active") === "1" });
-    return send(res, 200, rows.map((r) => view(d, r)));
+    const rows = listRuns(d.ctx.db, {
+      limit: Number.isFinite(limit) && limit > 0 ? limit : 50,
+      activeOnly: url.searchParams.get("active") === "1",
+    });
+    return send(
+      res,
+      200,
+      rows.map((r) => view(d, r)),
+    );
   }
   const row = resolveRun(d, decodeURIComponent(parts[1] ?? ""));
   if (parts.length === 2 && method === "GET") return send(res, 200, view(d, row));
@@ -58,10 +67,29 @@ async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Pro
     return send(res, 200, await waitForEnd(d, row.id, Number.isFinite(timeoutMs) ? timeoutMs : 30000));
   }
   if (parts[2] === "cancel" && method === "POST") {
-    if (row.state === "queued") endUnstarted(d.ctx, row, { state: "cancelled", detail: "cancelled while queued; it never started" });
+    if (row.state === "queued")
+      endUnstarted(d.ctx, row, { state: "cancelled", detail: "cancelled while queued; it never started" });
     else if (!isFinal(row.state)) d.supervisor.stop(row.id, "cancel");
     return send(res, 200, view(d, getRun(d.ctx.db, row.id)!));
   }
+  throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
+}
+
+async function sessionsRoute(
+  d: ApiDeps,
+  method: string,
+  parts: string[],
+  url: URL,
+  req: IncomingMessage,
+): Promise<unknown> {
+  const key = parts[1] === undefined ? undefined : decodeURIComponent(parts[1]);
+  if (key === undefined && method === "GET") return listSessionViews(d.ctx, url.searchParams);
+  if (key === "import" && method === "POST") return importEntries(d.ctx, await readJson(req));
+  if (key !== undefined && parts.length === 2 && method === "GET")
+    return sessionDetail(d.ctx, d.supervisor, key);
+  if (key !== undefined && parts[2] === "label" && method === "POST")
+    return labelSession(d.ctx, key, await readJson(req));
+  if (key !== undefined && parts[2] === "forget" && method === "POST") return forget(d.ctx, key);
   throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
 }
 
@@ -87,7 +115,8 @@ export function resolveRun(d: { ctx: DaemonContext }, idOrPrefix: string): RunRo
   if (exact) return exact;
   const found = findRunsByPrefix(d.ctx.db, idOrPrefix);
   if (found.length === 1) return found[0]!;
-  if (found.length === 0) throw new NotFoundError(`no run with id "${idOrPrefix}"; see cctask list for the runs there are`);
+  if (found.length === 0)
+    throw new NotFoundError(`no run with id "${idOrPrefix}"; see cctask list for the runs there are`);
   throw new UsageError(
     `"${idOrPrefix}" matches several runs (${found.map((r) => r.id).join(", ")}); give more of the id`,
   );
@@ -114,7 +143,8 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
       }
     }
     const initSeen = (d.supervisor.progressOf(row.id)?.initCount ?? 0) > 0;
-    if (row.agentPid !== null && isAlive(row.agentPid) && (initSeen || Date.now() >= deadline)) return view(d, row);
+    if (row.agentPid !== null && isAlive(row.agentPid) && (initSeen || Date.now() >= deadline))
+      return view(d, row);
     if (Date.now() >= deadline + 2000) return view(d, row); // never hang a launch on a slow fork
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -177,7 +207,12 @@ function sendError(res: ServerResponse, e: unknown, d: ApiDeps): void {
     body = { error: { kind: "not_found", message: e.message } };
   } else {
     d.ctx.log.error("API request failed", e);
-    body = { error: { kind: "internal", message: `internal error in the cctask daemon: ${(e as Error)?.message ?? e} (see daemon.log)` } };
+    body = {
+      error: {
+        kind: "internal",
+        message: `internal error in the cctask daemon: ${(e as Error)?.message ?? e} (see daemon.log)`,
+      },
+    };
   }
   if (!res.headersSent) send(res, status, body);
   else res.destroy();

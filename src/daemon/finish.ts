@@ -8,6 +8,7 @@ import type { RunProgress } from "../agents/claude/progress.js";
 import type { ExitInfo, Outcome } from "../run-state.js";
 import { finishRunRow, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { recordSessionEnded } from "./registry.js";
 import { readExitStatus } from "./spawn.js";
 
 const STDERR_TAIL_BYTES = 8192;
@@ -65,8 +66,11 @@ export async function finishRun(
     now: Date.now(),
   });
   if (!first) return null;
+  if (progress.sessionId && progress.initCount > 0) recordSessionEnded(ctx, progress.sessionId, stored.state);
   const why = stored.state === "failed" ? ` (${stored.reason})` : "";
-  ctx.log.info(`run ${row.id}: ${stored.state}${why}, exit ${code ?? "unknown"}, ${text.length} chars of result`);
+  ctx.log.info(
+    `run ${row.id}: ${stored.state}${why}, exit ${code ?? "unknown"}, ${text.length} chars of result`,
+  );
   ctx.events.emit("ended", row.id);
   return stored;
 }

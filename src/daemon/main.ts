@@ -12,10 +12,16 @@ import { createEvents, type DaemonContext } from "./context.js";
 import { acquireLock } from "./lock.js";
 import { fileLogger } from "./log.js";
 import { reconcile } from "./reconcile.js";
+import { cleanupRegistry } from "./registry.js";
 import { kick } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
 
-export const DAEMON_FILES = { socket: "daemon.sock", pid: "daemon.pid", log: "daemon.log", db: "cctask.db" } as const;
+export const DAEMON_FILES = {
+  socket: "daemon.sock",
+  pid: "daemon.pid",
+  log: "daemon.log",
+  db: "cctask.db",
+} as const;
 
 export class DaemonAlreadyRunning extends Error {}
 
@@ -51,6 +57,9 @@ export async function runDaemon(stateDir: string): Promise<void> {
   });
   reconcile(ctx, supervisor);
   kick(ctx, supervisor);
+  cleanupRegistry(ctx);
+  const cleanupTimer = setInterval(() => cleanupRegistry(ctx), 6 * 3600_000);
+  cleanupTimer.unref();
 
   const server = createApi({
     ctx,
@@ -77,16 +86,22 @@ export async function runDaemon(stateDir: string): Promise<void> {
   log.info(`daemon ${process.pid} listening on ${sockPath}`);
 
   const idleMs = config.idleExitSeconds * 1000;
-  const idleTimer = setInterval(() => {
-    const idle = connections === 0 && supervisor.size === 0 && countActive(ctx.db) === 0;
-    if (idle && Date.now() - lastActivity >= idleMs) void shutdown(`idle for ${config.idleExitSeconds}s`);
-  }, Math.min(1000, idleMs));
+  const idleTimer = setInterval(
+    () => {
+      const idle = connections === 0 && supervisor.size === 0 && countActive(ctx.db) === 0;
+      if (idle && Date.now() - lastActivity >= idleMs) void shutdown(`idle for ${config.idleExitSeconds}s`);
+    },
+    Math.min(1000, idleMs),
+  );
 
   async function shutdown(why: string): Promise<void> {
     if (stopping) return;
     stopping = true;
-    log.info(`daemon ${process.pid} stopping (${why}); runs keep running and are re-adopted by the next daemon`);
+    log.info(
+      `daemon ${process.pid} stopping (${why}); runs keep running and are re-adopted by the next daemon`,
+    );
     clearInterval(idleTimer);
+    clearInterval(cleanupTimer);
     server.close();
     server.closeAllConnections();
     await supervisor.detachAll();

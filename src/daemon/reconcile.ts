@@ -30,7 +30,8 @@ export function reconcile(ctx: DaemonContext, supervisor: Supervisor): { adopted
       finished++;
     }
   }
-  if (adopted + finished > 0) ctx.log.info(`reconcile: re-adopted ${adopted} live run(s), finished ${finished} ended run(s)`);
+  if (adopted + finished > 0)
+    ctx.log.info(`reconcile: re-adopted ${adopted} live run(s), finished ${finished} ended run(s)`);
   return { adopted, finished };
 }
 

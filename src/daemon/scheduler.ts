@@ -34,7 +34,8 @@ export function pickRunnable(active: RunRow[], maxConcurrent: number): RunRow[] 
 }
 
 export function kick(ctx: DaemonContext, supervisor: Supervisor): void {
-  for (const row of pickRunnable(activeRuns(ctx.db), ctx.config.maxConcurrent)) startRun(ctx, supervisor, row);
+  for (const row of pickRunnable(activeRuns(ctx.db), ctx.config.maxConcurrent))
+    startRun(ctx, supervisor, row);
 }
 
 function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void {
@@ -64,9 +65,18 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
   });
   rmSync(runFile(ctx, row.id, "env"), { force: true }); // the caller's environment is not kept longer than needed
   const now = Date.now();
-  markStarted(ctx.db, row.id, { state: "running", pid: spawned.pid, pidStart: spawned.pidStart, agentPid: null, now });
+  markStarted(ctx.db, row.id, {
+    state: "running",
+    pid: spawned.pid,
+    pidStart: spawned.pidStart,
+    agentPid: null,
+    now,
+  });
   ctx.log.info(`run ${row.id}: started, process group ${spawned.pid}, in ${row.spec.projectDir}`);
-  supervisor.adopt({ ...row, state: "running", pid: spawned.pid, pidStart: spawned.pidStart, startedAt: now }, spawned.onExit);
+  supervisor.adopt(
+    { ...row, state: "running", pid: spawned.pid, pidStart: spawned.pidStart, startedAt: now },
+    spawned.onExit,
+  );
 }
 
 /** Facts that can change between submission and start (a queued run may wait for hours). */

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { processStartTime } from "./proc.js";
 
 export const RUN_FILES = {
-  prompt: "prompt.txt",
+  prompt: "prompt.txt", // exactly what the agent receives on stdin
+  task: "task.txt", // the task as given, when the prompt had to be shortened
   events: "events.jsonl",
   stderr: "stderr.log",
   pid: "pid",

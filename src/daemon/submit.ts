@@ -8,8 +8,9 @@ import { dirname, isAbsolute } from "node:path";
 import { UsageError } from "../errors.js";
 import type { SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, type RunSpec } from "../run-spec.js";
-import { getRun, insertRun, type RunRow } from "../store/runs.js";
+import { activeRunsOnSession, getRun, insertRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { planIteration, resolveResume, resumePrompt } from "./resume.js";
 
 const ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // no i, l, o, u: easy to read aloud and type
 
@@ -21,10 +22,13 @@ export function newRunId(): string {
 }
 
 export function submitRun(ctx: DaemonContext, req: SubmitRequest): RunRow {
-  if (!isAbsolute(req.projectDir)) throw new UsageError(`the project path must be absolute, got "${req.projectDir}"`);
+  if (!isAbsolute(req.projectDir))
+    throw new UsageError(`the project path must be absolute, got "${req.projectDir}"`);
   if (existsSync(req.projectDir)) {
     if (!statSync(req.projectDir).isDirectory())
-      throw new UsageError(`the project path ${req.projectDir} is a file, not a directory; pass a directory with --project`);
+      throw new UsageError(
+        `the project path ${req.projectDir} is a file, not a directory; pass a directory with --project`,
+      );
   } else if (!req.createProject) {
     throw new UsageError(
       `the project directory ${req.projectDir} does not exist; create it, or pass --create-project to have cctask create it`,
@@ -33,10 +37,23 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest): RunRow {
   if (req.outputFile && !existsSync(dirname(req.outputFile)))
     throw new UsageError(`the directory of --output ${req.outputFile} does not exist; create it first`);
 
+  const resume = resolveResume(ctx, req);
+  const plan = planIteration(
+    req,
+    resume,
+    resume.sessionId ? activeRunsOnSession(ctx.db, resume.sessionId) : 0,
+  );
+  const projectDir = resume.projectDir;
+  if (resume.session && !existsSync(projectDir))
+    throw new UsageError(`session ${resume.sessionId} was recorded in ${projectDir}, which no longer exists`);
+  const prompt = resume.sessionId
+    ? resumePrompt(req.task, ctx.config.resumePromptMaxChars)
+    : { prompt: req.task, shortenedFrom: null };
+
   const spec: RunSpec = {
-    projectDir: req.projectDir,
+    projectDir,
     timeoutSeconds: req.timeoutSeconds ?? ctx.config.defaultTimeoutSeconds,
-    resume: req.resume,
+    resume: resume.sessionId,
     sessionLabel: req.sessionLabel,
     model: req.model,
     outputFile: req.outputFile,
@@ -45,6 +62,10 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest): RunRow {
     extraArgs: req.extraArgs,
     claudeBin: req.claudeBin,
     includePartialMessages: ctx.config.claude.includePartialMessages,
+    completionMode: plan.completionMode,
+    iteration: plan.iteration,
+    maxIterations: plan.maxIterations,
+    promptShortenedFrom: prompt.shortenedFrom,
   };
 
   let id = newRunId();
@@ -52,10 +73,11 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest): RunRow {
   const dir = runDir(ctx, id);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
-    writeFileSync(runFile(ctx, id, "prompt"), req.task, { mode: 0o600 });
+    writeFileSync(runFile(ctx, id, "prompt"), prompt.prompt, { mode: 0o600 });
+    if (prompt.shortenedFrom !== null) writeFileSync(runFile(ctx, id, "task"), req.task, { mode: 0o600 });
     writeFileSync(runFile(ctx, id, "env"), JSON.stringify(req.env), { mode: 0o600 });
-    if (req.createProject) mkdirSync(req.projectDir, { recursive: true });
-    return insertRun(ctx.db, { id, projectDir: spec.projectDir, taskSummary: summarize(req.task), spec, now: Date.now() });
+    if (req.createProject) mkdirSync(projectDir, { recursive: true });
+    return insertRun(ctx.db, { id, projectDir, taskSummary: summarize(req.task), spec, now: Date.now() });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;

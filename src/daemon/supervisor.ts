@@ -8,13 +8,13 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import { emptyProgress, fold } from "../agents/claude/fold.js";
 import { parseLine } from "../agents/claude/parse.js";
 import type { RunProgress } from "../agents/claude/progress.js";
-import { markSilenceWarned, requestStop, saveProgress, type RunRow } from "../store/runs.js";
 import type { StopRequest } from "../run-state.js";
+import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { finishRun } from "./finish.js";
 import { isSameProcess, signalGroup } from "./proc.js";
+import { recordSessionSeen } from "./registry.js";
 import { readAgentPid } from "./spawn.js";
-import { setAgentPid } from "../store/runs.js";
 import { LineTail } from "./tail.js";
 
 const POLL_MS = 1000;
@@ -35,6 +35,7 @@ interface Watch {
   stopRequest: StopRequest | null;
   stopRequestedAt: number | null;
   silenceWarned: boolean;
+  sessionRecorded: string | null;
 }
 
 export class Supervisor {
@@ -96,6 +97,7 @@ export class Supervisor {
       stopRequest: row.stopRequest,
       stopRequestedAt: row.stopRequestedAt,
       silenceWarned: row.silenceWarnedAt !== null,
+      sessionRecorded: null,
     };
     this.watches.set(row.id, w);
     return w;
@@ -148,6 +150,7 @@ export class Supervisor {
     w.tail
       .drain((line) => this.foldLine(w, line))
       .then(() => {
+        this.noteSession(w);
         if (w.dirty) {
           this.ctx.events.emit("changed", w.row.id);
           if (Date.now() - w.lastPersist >= PERSIST_MS) this.persist(w);
@@ -162,6 +165,15 @@ export class Supervisor {
           this.wake(w);
         }
       });
+  }
+
+  /** The registry learns the session at the run's first init line, not only at its end. */
+  private noteSession(w: Watch): void {
+    const id = w.progress.sessionId;
+    if (id === null || w.progress.initCount === 0 || w.sessionRecorded === id) return;
+    w.sessionRecorded = id;
+    recordSessionSeen(this.ctx, w.row, id);
+    this.ctx.events.emit("session", w.row.id, id);
   }
 
   private persist(w: Watch): void {
@@ -191,7 +203,9 @@ export class Supervisor {
     const wd = this.ctx.config.watchdog;
     if (w.stopRequestedAt !== null) {
       if (now - w.stopRequestedAt >= wd.killGraceSeconds * 1000) {
-        this.ctx.log.warn(`run ${w.row.id}: still alive ${wd.killGraceSeconds}s after SIGTERM; SIGKILL to group ${pid}`);
+        this.ctx.log.warn(
+          `run ${w.row.id}: still alive ${wd.killGraceSeconds}s after SIGTERM; SIGKILL to group ${pid}`,
+        );
         signalGroup(pid, "SIGKILL");
       }
       return;
@@ -221,6 +235,7 @@ export class Supervisor {
       const last = w.tail.takePartial(); // a last line the agent never terminated
       if (last) this.foldLine(w, last);
       await w.tail.close();
+      this.noteSession(w);
       await finishRun(this.ctx, {
         row: { ...w.row, stopRequest: w.stopRequest },
         progress: w.progress,

@@ -1,9 +1,10 @@
 /** RunRow (+ live progress) → RunView, the shape every client sees. Times are ISO 8601 with offset. */
 import { emptyProgress } from "../agents/claude/fold.js";
 import type { RunProgress } from "../agents/claude/progress.js";
-import type { RunView } from "../protocol.js";
+import type { RunView, SessionView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
 import type { RunRow } from "../store/runs.js";
+import type { SessionRow } from "../store/sessions.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 
 export function isoTime(ms: number | null): string | null {
@@ -40,6 +41,10 @@ export function toRunView(ctx: DaemonContext, row: RunRow, live?: RunProgress): 
     label: row.spec.sessionLabel,
     resume: row.spec.resume,
     sessionId: p.sessionId ?? row.sessionId,
+    completionMode: row.spec.completionMode,
+    iteration: row.spec.iteration,
+    maxIterations: row.spec.maxIterations,
+    promptShortenedFrom: row.spec.promptShortenedFrom,
     pid: row.agentPid,
     processGroup: row.pid,
     model: p.model,
@@ -63,5 +68,25 @@ export function toRunView(ctx: DaemonContext, row: RunRow, live?: RunProgress): 
       result: runFile(ctx, row.id, "result"),
       output: row.spec.outputFile,
     },
+  };
+}
+
+export function toSessionView(s: SessionRow): SessionView {
+  return {
+    sessionId: s.sessionId,
+    label: s.label,
+    projectDir: s.projectDir,
+    task: s.taskSummary,
+    status: s.status,
+    runs: s.runs,
+    costUsd: s.costUsd,
+    createdAt: isoTime(s.createdAt)!,
+    lastUsedAt: isoTime(s.lastUsedAt)!,
+    completionMode: s.completionMode,
+    iterations: s.iterations,
+    maxIterations: s.maxIterations,
+    origin: s.origin,
+    outputFile: s.outputFile,
+    imported: s.importedAt !== null,
   };
 }

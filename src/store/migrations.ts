@@ -29,4 +29,23 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX runs_state ON runs(state);
    CREATE INDEX runs_session ON runs(session_id);`,
+  // 2: the session registry, and each run's own cost (a session's cost is the sum of its runs')
+  `ALTER TABLE runs ADD COLUMN cost_usd REAL;
+   CREATE TABLE sessions (
+     session_id        TEXT PRIMARY KEY,
+     label             TEXT,
+     project_dir       TEXT NOT NULL,
+     task_summary      TEXT NOT NULL,
+     status            TEXT NOT NULL,
+     created_at        INTEGER NOT NULL,
+     last_used_at      INTEGER NOT NULL,
+     origin            TEXT,
+     output_file       TEXT,
+     completion_mode   TEXT NOT NULL DEFAULT 'single',
+     max_iterations    INTEGER,
+     iterations        INTEGER NOT NULL DEFAULT 0,
+     imported_cost_usd REAL,
+     imported_at       INTEGER
+   );
+   CREATE INDEX sessions_last_used ON sessions(last_used_at);`,
 ];

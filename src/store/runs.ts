@@ -1,6 +1,6 @@
 /** Typed queries on the runs table. Every final transition goes through finishRunRow, once. */
 import type { RunProgress } from "../agents/claude/progress.js";
-import type { RunSpec } from "../run-spec.js";
+import { type RunSpec, SPEC_DEFAULTS } from "../run-spec.js";
 import type { ActiveState, Outcome, RunState, StopRequest } from "../run-state.js";
 import type { Db } from "./db.js";
 
@@ -72,7 +72,7 @@ function fromRaw(r: RawRow): RunRow {
     updatedAt: r.updated_at,
     projectDir: r.project_dir,
     taskSummary: r.task_summary,
-    spec: JSON.parse(r.spec) as RunSpec,
+    spec: { ...SPEC_DEFAULTS, ...(JSON.parse(r.spec) as RunSpec) },
     resumeId: r.resume_id,
     sessionId: r.session_id,
     pid: r.pid,
@@ -122,7 +122,9 @@ export function listRuns(db: Db, opts: { limit: number; activeOnly: boolean }): 
 }
 
 export function activeRuns(db: Db): RunRow[] {
-  return (db.prepare(`SELECT * FROM runs WHERE state IN ${ACTIVE} ORDER BY seq`).all() as RawRow[]).map(fromRaw);
+  return (db.prepare(`SELECT * FROM runs WHERE state IN ${ACTIVE} ORDER BY seq`).all() as RawRow[]).map(
+    fromRaw,
+  );
 }
 
 export function countActive(db: Db): number {
@@ -146,9 +148,9 @@ export function saveProgress(
   p: { progress: RunProgress; offset: number; now: number },
 ): void {
   db.prepare(
-    `UPDATE runs SET progress = ?, events_offset = ?, session_id = coalesce(?, session_id), updated_at = ?
+    `UPDATE runs SET progress = ?, events_offset = ?, session_id = coalesce(?, session_id), cost_usd = ?, updated_at = ?
      WHERE id = ? AND state IN ${ACTIVE}`,
-  ).run(JSON.stringify(p.progress), p.offset, p.progress.sessionId, p.now, id);
+  ).run(JSON.stringify(p.progress), p.offset, p.progress.sessionId, p.progress.costUsd, p.now, id);
 }
 
 export function setAgentPid(db: Db, id: string, agentPid: number): void {
@@ -186,7 +188,7 @@ export function finishRunRow(
     .prepare(
       `UPDATE runs SET state = ?, reason = ?, detail = ?, api_error_status = ?, exit_code = ?,
               progress = coalesce(?, progress), events_offset = ?, session_id = coalesce(?, session_id),
-              ended_at = ?, updated_at = ?
+              cost_usd = coalesce(?, cost_usd), ended_at = ?, updated_at = ?
        WHERE id = ? AND state IN ${ACTIVE}`,
     )
     .run(
@@ -198,9 +200,29 @@ export function finishRunRow(
       f.progress ? JSON.stringify(f.progress) : null,
       f.offset,
       f.progress?.sessionId ?? null,
+      f.progress?.costUsd ?? null,
       f.now,
       f.now,
       id,
     );
   return r.changes === 1;
+}
+
+/** Runs waiting for or holding a session (queued resumes included). */
+export function activeRunsOnSession(db: Db, sessionId: string): number {
+  return (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM runs WHERE state IN ${ACTIVE} AND (session_id = ? OR resume_id = ?)`,
+      )
+      .get(sessionId, sessionId) as { n: number }
+  ).n;
+}
+
+export function runsOfSession(db: Db, sessionId: string): RunRow[] {
+  return (
+    db
+      .prepare("SELECT * FROM runs WHERE session_id = ? OR resume_id = ? ORDER BY seq")
+      .all(sessionId, sessionId) as RawRow[]
+  ).map(fromRaw);
 }

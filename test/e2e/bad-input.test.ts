@@ -20,7 +20,11 @@ function runDirs(): string[] {
   return existsSync(d) ? readdirSync(d) : [];
 }
 
-async function refused(args: string[], message: RegExp, opts: { stdin?: string; env?: Record<string, string> } = {}) {
+async function refused(
+  args: string[],
+  message: RegExp,
+  opts: { stdin?: string; env?: Record<string, string> } = {},
+) {
   const before = runDirs().length;
   const r = await sb.cli(["run", ...args], opts);
   expect(r.stderr).toMatch(message);
@@ -32,22 +36,39 @@ async function refused(args: string[], message: RegExp, opts: { stdin?: string; 
 
 describe("cctask run refuses bad input before anything starts", () => {
   it("empty task", async () => {
-    await refused(["--task", "   ", "-p", sb.project], /the task is empty \(from --task\); say what Claude should do/);
-    await refused(["--task", "-", "-p", sb.project], /the task is empty \(from standard input\)/, { stdin: "\n\n" });
+    await refused(
+      ["--task", "   ", "-p", sb.project],
+      /the task is empty \(from --task\); say what Claude should do/,
+    );
+    await refused(["--task", "-", "-p", sb.project], /the task is empty \(from standard input\)/, {
+      stdin: "\n\n",
+    });
   });
 
   it("no task at all", async () => {
-    await refused(["-p", sb.project], /no task given; pass it with --task "…", --task-file FILE, or --task -/);
+    await refused(
+      ["-p", sb.project],
+      /no task given; pass it with --task "…", --task-file FILE, or --task -/,
+    );
   });
 
   it("task file missing or unreadable", async () => {
-    await refused(["--task-file", "/nonexistent/task.txt", "-p", sb.project], /cannot read the task file "\/nonexistent\/task.txt": ENOENT/);
-    await refused(["--task-file", sb.project, "-p", sb.project], /cannot read the task file ".*project": EISDIR/);
+    await refused(
+      ["--task-file", "/nonexistent/task.txt", "-p", sb.project],
+      /cannot read the task file "\/nonexistent\/task.txt": ENOENT/,
+    );
+    await refused(
+      ["--task-file", sb.project, "-p", sb.project],
+      /cannot read the task file ".*project": EISDIR/,
+    );
   });
 
   it("project path missing, or a regular file", async () => {
     const missing = join(sb.root, "nope");
-    await refused(["-t", "x", "-p", missing], new RegExp(`the project directory ${missing} does not exist; create it, or pass --create-project`));
+    await refused(
+      ["-t", "x", "-p", missing],
+      new RegExp(`the project directory ${missing} does not exist; create it, or pass --create-project`),
+    );
     expect(existsSync(missing)).toBe(false);
     const file = join(sb.root, "a-file");
     writeFileSync(file, "x");
@@ -56,35 +77,56 @@ describe("cctask run refuses bad input before anything starts", () => {
 
   it("unknown flag and stray words", async () => {
     await refused(["-t", "x", "--frobnicate"], /Unknown option '--frobnicate'[\s\S]*See: cctask run --help/);
-    await refused(["do this please", "-p", sb.project], /unexpected argument "do this please" for cctask run\. Pass the task with --task/);
+    await refused(
+      ["do this please", "-p", sb.project],
+      /unexpected argument "do this please" for cctask run\. Pass the task with --task/,
+    );
   });
 
   it("a timeout that is not a positive number", async () => {
     for (const bad of ["abc", "0", "-5", ""]) {
-      await refused(["-t", "x", "-p", sb.project, `--timeout=${bad}`], new RegExp(`--timeout must be a positive number of seconds, got "${bad}"`));
+      await refused(
+        ["-t", "x", "-p", sb.project, `--timeout=${bad}`],
+        new RegExp(`--timeout must be a positive number of seconds, got "${bad}"`),
+      );
     }
   });
 
   it("claude not found or not executable", async () => {
-    await refused(["-t", "x", "-p", sb.project], /claude was not found or is not executable: "\/nope\/claude" \(from CCTASK_CLAUDE_BIN\)\. Install Claude Code/, {
-      env: { CCTASK_CLAUDE_BIN: "/nope/claude" },
-    });
+    await refused(
+      ["-t", "x", "-p", sb.project],
+      /claude was not found or is not executable: "\/nope\/claude" \(from CCTASK_CLAUDE_BIN\)\. Install Claude Code/,
+      {
+        env: { CCTASK_CLAUDE_BIN: "/nope/claude" },
+      },
+    );
     const notExec = join(sb.root, "claude-not-exec");
     writeFileSync(notExec, "#!/bin/sh\n");
     chmodSync(notExec, 0o644);
-    await refused(["-t", "x", "-p", sb.project], /claude was not found or is not executable/, { env: { CCTASK_CLAUDE_BIN: notExec } });
-    await refused(["-t", "x", "-p", sb.project], /"claude" on PATH/, { env: { CCTASK_CLAUDE_BIN: "", PATH: "/nonexistent" } });
+    await refused(["-t", "x", "-p", sb.project], /claude was not found or is not executable/, {
+      env: { CCTASK_CLAUDE_BIN: notExec },
+    });
+    await refused(["-t", "x", "-p", sb.project], /"claude" on PATH/, {
+      env: { CCTASK_CLAUDE_BIN: "", PATH: "/nonexistent" },
+    });
   });
 
   it("an invalid permission mode", async () => {
-    await refused(["-t", "x", "-p", sb.project, "--permission-mode", "yolo"], /--permission-mode must be one of bypassPermissions, .*; got "yolo"/);
+    await refused(
+      ["-t", "x", "-p", sb.project, "--permission-mode", "yolo"],
+      /--permission-mode must be one of bypassPermissions, .*; got "yolo"/,
+    );
   });
 
   it("skipping permissions as root without IS_SANDBOX is explained with the fix", async () => {
-    const r = await sb.cli(["run", "-t", "x REPLAY_RESULT=ok", "-p", sb.project], { env: { IS_SANDBOX: "" } });
+    const r = await sb.cli(["run", "-t", "x REPLAY_RESULT=ok", "-p", sb.project], {
+      env: { IS_SANDBOX: "" },
+    });
     if (process.getuid?.() === 0) {
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/claude refuses to skip permission prompts when run as root[\s\S]*set IS_SANDBOX=1/);
+      expect(r.stderr).toMatch(
+        /claude refuses to skip permission prompts when run as root[\s\S]*set IS_SANDBOX=1/,
+      );
     } else {
       expect(r.code).toBe(0); // not root: claude accepts --dangerously-skip-permissions
     }
@@ -110,13 +152,19 @@ describe("cctask run refuses bad input before anything starts", () => {
       // root writes anywhere; a path under a regular file can never be created
       const file = join(sb.root, "plainfile");
       writeFileSync(file, "x");
-      const r = await sb.cli(["run", "-t", "x", "-p", sb.project], { env: { CCTASK_HOME: join(file, "state") } });
+      const r = await sb.cli(["run", "-t", "x", "-p", sb.project], {
+        env: { CCTASK_HOME: join(file, "state") },
+      });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/the state directory .*plainfile\/state is not writable \(ENOTDIR\)\. Fix its permissions, or set CCTASK_HOME/);
+      expect(r.stderr).toMatch(
+        /the state directory .*plainfile\/state is not writable \(ENOTDIR\)\. Fix its permissions, or set CCTASK_HOME/,
+      );
     } else {
       const ro = join(sb.root, "ro");
       mkdirSync(ro, { mode: 0o500 });
-      const r = await sb.cli(["run", "-t", "x", "-p", sb.project], { env: { CCTASK_HOME: join(ro, "state") } });
+      const r = await sb.cli(["run", "-t", "x", "-p", sb.project], {
+        env: { CCTASK_HOME: join(ro, "state") },
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/is not writable/);
     }

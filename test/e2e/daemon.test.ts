@@ -29,7 +29,8 @@ describe("daemon", () => {
     await sb.cli(["wait", v.id]);
     expect(statSync(sb.home).mode & 0o777).toBe(0o700);
     expect(statSync(join(sb.home, "runs", v.id)).mode & 0o777).toBe(0o700);
-    for (const f of ["cctask.db", "daemon.sock", "daemon.log"]) expect(statSync(join(sb.home, f)).mode & 0o077).toBe(0);
+    for (const f of ["cctask.db", "daemon.sock", "daemon.log"])
+      expect(statSync(join(sb.home, f)).mode & 0o077).toBe(0);
     for (const f of ["prompt.txt", "events.jsonl", "stderr.log", "result.md", "exit"])
       expect(statSync(join(sb.home, "runs", v.id, f)).mode & 0o077).toBe(0);
     expect(existsSync(join(sb.home, "runs", v.id, "env.json"))).toBe(false);
@@ -37,7 +38,13 @@ describe("daemon", () => {
 
   it("SIGKILLed mid-run: the next CLI call starts a daemon that re-adopts the live run", async () => {
     sb = createSandbox();
-    const v = await sb.json(["run", "-t", "REPLAY_EMIT_FOR_S=3 REPLAY_INTERVAL_MS=100 REPLAY_RESULT=survived", "-p", sb.project]);
+    const v = await sb.json([
+      "run",
+      "-t",
+      "REPLAY_EMIT_FOR_S=3 REPLAY_INTERVAL_MS=100 REPLAY_RESULT=survived",
+      "-p",
+      sb.project,
+    ]);
     const old = sb.daemonPid()!;
     process.kill(old, "SIGKILL");
     await waitFor(() => !isAlive(old), 5000, "the daemon to die");
@@ -50,12 +57,20 @@ describe("daemon", () => {
     expect(end.state).toBe("succeeded");
     expect(end.toolCalls).toBeGreaterThanOrEqual(25);
     expect(readFileSync(end.files.result, "utf8")).toBe("survived");
-    expect(readFileSync(join(sb.home, "daemon.log"), "utf8")).toMatch(/reconcile: re-adopted 1 live run\(s\), finished 0/);
+    expect(readFileSync(join(sb.home, "daemon.log"), "utf8")).toMatch(
+      /reconcile: re-adopted 1 live run\(s\), finished 0/,
+    );
   });
 
   it("a run that ends while no daemon runs is finished from its files, once", async () => {
     sb = createSandbox();
-    const v = await sb.json(["run", "-t", "REPLAY_EMIT_FOR_S=1 REPLAY_INTERVAL_MS=100 REPLAY_RESULT=offline-end", "-p", sb.project]);
+    const v = await sb.json([
+      "run",
+      "-t",
+      "REPLAY_EMIT_FOR_S=1 REPLAY_INTERVAL_MS=100 REPLAY_RESULT=offline-end",
+      "-p",
+      sb.project,
+    ]);
     process.kill(sb.daemonPid()!, "SIGKILL");
     await waitFor(() => !isAlive(v.processGroup!), 10_000, "the run to end");
     const end = await sb.json(["wait", v.id]);
@@ -105,7 +120,16 @@ describe("daemon", () => {
     sb = createSandbox();
     sb.writeConfig({ maxConcurrent: 50 });
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => sb.cli(["run", "-t", `REPLAY_EMIT_FOR_S=1 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=r${i}`, "-p", sb.project, "--json"])),
+      Array.from({ length: 50 }, (_, i) =>
+        sb.cli([
+          "run",
+          "-t",
+          `REPLAY_EMIT_FOR_S=1 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=r${i}`,
+          "-p",
+          sb.project,
+          "--json",
+        ]),
+      ),
     );
     for (const r of results) {
       expect(r.stderr).not.toMatch(/locked/);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunView } from "../../src/protocol.js";
-import { createSandbox, isAlive, type Sandbox, waitFor } from "../helpers/cctask.js";
+import { createSandbox, isAlive, type Sandbox } from "../helpers/cctask.js";
 
 let sb: Sandbox;
 afterEach(async () => {
@@ -13,7 +13,13 @@ afterEach(async () => {
 describe("run, status, wait, result", () => {
   it("launches, prints a receipt with a live pid, and ends with the agent's result", async () => {
     sb = createSandbox();
-    const receipt = await sb.json(["run", "--task", "do it REPLAY_EMIT_FOR_S=2 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=all-good", "--project", sb.project]);
+    const receipt = await sb.json([
+      "run",
+      "--task",
+      "do it REPLAY_EMIT_FOR_S=2 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=all-good",
+      "--project",
+      sb.project,
+    ]);
     expect(receipt.state).toBe("running");
     expect(receipt.id).toMatch(/^[0-9a-z]{8}$/);
     expect(receipt.pid).toBeGreaterThan(0);
@@ -45,7 +51,15 @@ describe("run, status, wait, result", () => {
     const r = await sb.cli(["run", "--wait", "-t", "REPLAY_RESULT=waited-for", "-p", sb.project]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✅ succeeded\n\nwaited-for\n$/);
-    const f = await sb.cli(["run", "--wait", "--json", "-t", "REPLAY_IS_ERROR=1 REPLAY_RESULT=nope", "-p", sb.project]);
+    const f = await sb.cli([
+      "run",
+      "--wait",
+      "--json",
+      "-t",
+      "REPLAY_IS_ERROR=1 REPLAY_RESULT=nope",
+      "-p",
+      sb.project,
+    ]);
     expect(f.code).toBe(1);
     expect(JSON.parse(f.stdout)).toMatchObject({ state: "failed", reason: "agent_error" });
   });
@@ -63,7 +77,12 @@ describe("run, status, wait, result", () => {
     expect(logs.stdout).toContain("⚙ session");
     expect(logs.stdout).toContain("✅ result (success)");
     const raw = await sb.cli(["logs", a.id, "--raw"]);
-    expect(raw.stdout.split("\n").filter(Boolean).every((l) => JSON.parse(l).type)).toBe(true);
+    expect(
+      raw.stdout
+        .split("\n")
+        .filter(Boolean)
+        .every((l) => JSON.parse(l).type),
+    ).toBe(true);
   });
 
   it("reads a 1 MB task from a file and from stdin (never argv)", async () => {
@@ -82,7 +101,13 @@ describe("run, status, wait, result", () => {
 describe("outcomes", () => {
   it("an agent-reported error is a failure with exit 1", async () => {
     sb = createSandbox();
-    const v = await sb.json(["run", "-t", "REPLAY_IS_ERROR=1 REPLAY_RESULT=broken REPLAY_DELAY_MS=500", "-p", sb.project]);
+    const v = await sb.json([
+      "run",
+      "-t",
+      "REPLAY_IS_ERROR=1 REPLAY_RESULT=broken REPLAY_DELAY_MS=500",
+      "-p",
+      sb.project,
+    ]);
     const w = await sb.cli(["wait", v.id, "--json"]);
     expect(w.code).toBe(1);
     const end = JSON.parse(w.stdout) as RunView;
@@ -92,7 +117,15 @@ describe("outcomes", () => {
 
   it("times out: SIGTERM to the group, partial output kept, exit 124", async () => {
     sb = createSandbox();
-    const v = await sb.json(["run", "-t", "REPLAY_HANG=1 REPLAY_NO_RESULT=1 REPLAY_RESULT=partial-work", "-p", sb.project, "--timeout", "1"]);
+    const v = await sb.json([
+      "run",
+      "-t",
+      "REPLAY_HANG=1 REPLAY_NO_RESULT=1 REPLAY_RESULT=partial-work",
+      "-p",
+      sb.project,
+      "--timeout",
+      "1",
+    ]);
     const w = await sb.cli(["wait", v.id, "--json"]);
     expect(w.code).toBe(124);
     const end = JSON.parse(w.stdout) as RunView;
@@ -115,7 +148,13 @@ describe("outcomes", () => {
   it("terminates a process that lingers after its result; the outcome comes from the result", async () => {
     sb = createSandbox();
     sb.writeConfig({ watchdog: { postResultGraceSeconds: 1 } });
-    const v = await sb.json(["run", "-t", "REPLAY_LINGER_MS=60000 REPLAY_RESULT=done-then-stuck", "-p", sb.project]);
+    const v = await sb.json([
+      "run",
+      "-t",
+      "REPLAY_LINGER_MS=60000 REPLAY_RESULT=done-then-stuck",
+      "-p",
+      sb.project,
+    ]);
     const end = await sb.json(["wait", v.id]);
     expect(end.state).toBe("succeeded");
     expect(end.detail).toMatch(/terminated/i);
@@ -159,13 +198,16 @@ describe("queue", () => {
     sb = createSandbox();
     sb.writeConfig({ maxConcurrent: 2 });
     const views: RunView[] = [];
-    for (let i = 0; i < 4; i++) views.push(await sb.json(["run", "-t", `REPLAY_EMIT_FOR_S=1 n${i}`, "-p", sb.project]));
+    for (let i = 0; i < 4; i++)
+      views.push(await sb.json(["run", "-t", `REPLAY_EMIT_FOR_S=1 n${i}`, "-p", sb.project]));
     expect(views.map((v) => v.state)).toEqual(["running", "running", "queued", "queued"]);
     expect(views[2]!.pid).toBeNull();
     const ends = await Promise.all(views.map((v) => sb.json(["wait", v.id])));
     expect(ends.every((e) => e.state === "succeeded")).toBe(true);
     const starts = ends.map((e) => Date.parse(e.startedAt!));
-    expect(starts[2]).toBeGreaterThanOrEqual(Math.min(Date.parse(ends[0]!.endedAt!), Date.parse(ends[1]!.endedAt!)));
+    expect(starts[2]).toBeGreaterThanOrEqual(
+      Math.min(Date.parse(ends[0]!.endedAt!), Date.parse(ends[1]!.endedAt!)),
+    );
     expect(starts[3]).toBeGreaterThanOrEqual(starts[2]!);
   });
 

@@ -23,7 +23,10 @@ export interface Sandbox {
   home: string;
   project: string;
   env: Record<string, string>;
-  cli(args: string[], opts?: { stdin?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
+  cli(
+    args: string[],
+    opts?: { stdin?: string; env?: Record<string, string>; timeoutMs?: number },
+  ): Promise<CliResult>;
   /** cli() with --json appended, parsed; throws with the output if the exit code is not `expect`. */
   json<T = RunView>(args: string[], opts?: { stdin?: string; expect?: number }): Promise<T>;
   writeConfig(config: object): void;
@@ -40,7 +43,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await cond()) return;
@@ -98,7 +105,11 @@ export function createSandbox(opts: { claudeBin?: string; env?: Record<string, s
       });
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
-        reject(new Error(`cctask ${args.join(" ")} did not finish in ${o.timeoutMs ?? 60000} ms\n${stdout}\n${stderr}`));
+        reject(
+          new Error(
+            `cctask ${args.join(" ")} did not finish in ${o.timeoutMs ?? 60000} ms\n${stdout}\n${stderr}`,
+          ),
+        );
       }, o.timeoutMs ?? 60_000);
       child.on("error", reject);
       child.on("close", (code) => {
@@ -118,7 +129,9 @@ export function createSandbox(opts: { claudeBin?: string; env?: Record<string, s
     async json<T>(args: string[], o: { stdin?: string; expect?: number } = {}) {
       const r = await cli([...args, "--json"], { stdin: o.stdin });
       if (r.code !== (o.expect ?? 0))
-        throw new Error(`cctask ${args.join(" ")} exited ${r.code} (expected ${o.expect ?? 0})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+        throw new Error(
+          `cctask ${args.join(" ")} exited ${r.code} (expected ${o.expect ?? 0})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
+        );
       return JSON.parse(r.stdout) as T;
     },
     writeConfig(config) {
