@@ -2,6 +2,7 @@
 import { DAEMON_HELP, daemonCommand } from "./commands/daemon.js";
 import { type CommandIo, processIo } from "./commands/io.js";
 import { LOGS_HELP, logsCommand } from "./commands/logs.js";
+import { NOTIFICATIONS_HELP, NOTIFY_HELP, notificationsCommand, notifyCommand } from "./commands/notify.js";
 import { RUN_HELP, runCommand } from "./commands/run.js";
 import { SESSIONS_HELP, sessionsCommand } from "./commands/sessions.js";
 import { LIST_HELP, listCommand, STATUS_HELP, statusCommand } from "./commands/status.js";
@@ -30,6 +31,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   cancel: { run: cancelCommand, help: CANCEL_HELP },
   result: { run: resultCommand, help: RESULT_HELP },
   sessions: { run: sessionsCommand, help: SESSIONS_HELP },
+  notify: { run: notifyCommand, help: NOTIFY_HELP },
+  notifications: { run: notificationsCommand, help: NOTIFICATIONS_HELP },
   daemon: { run: daemonCommand, help: DAEMON_HELP },
 };
 
@@ -44,6 +47,8 @@ Usage: cctask <command> [options]
   wait     block until runs end; the exit code tells the outcome
   cancel   stop a run
   result   print a run's final text
+  notify   (for the agent inside a run) post a progress update
+  notifications  what a run sent where, and what failed and why
   sessions the registry of Claude sessions: list, show, label, forget, import
   daemon   start|stop|status the background daemon (rarely needed)
 

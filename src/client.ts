@@ -25,7 +25,13 @@ const START_TIMEOUT_MS = 15_000;
 export class DaemonClient {
   constructor(readonly socketPath: string) {}
 
-  call<T>(method: string, path: string, body?: unknown, timeoutMs = 0): Promise<T> {
+  call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = 0,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = httpRequest(
@@ -33,7 +39,10 @@ export class DaemonClient {
           socketPath: this.socketPath,
           method,
           path,
-          headers: payload ? { "content-type": "application/json", "content-length": payload.length } : {},
+          headers: {
+            ...extraHeaders,
+            ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}),
+          },
           timeout: timeoutMs || undefined,
           agent: false,
         },

@@ -30,6 +30,43 @@ const ConfigSchema = z
       })
       .strict()
       .default({ retentionDays: 30 }),
+    notify: z
+      .object({
+        /** Targets every run notifies unless --notify is given (see cctask run --help). */
+        defaultTargets: z.array(z.string()).default([]),
+        heartbeatSeconds: nonNegative.default(60), // 0 = no heartbeats
+        heartbeatMode: z.enum(["edit", "post"]).default("edit"),
+        /** The final message makes a sound by default; progress messages never do. */
+        finalSilent: z.boolean().default(false),
+        retry: z
+          .object({ maxDelaySeconds: positive.default(30), giveUpAfterSeconds: positive.default(86_400) })
+          .strict()
+          .default({ maxDelaySeconds: 30, giveUpAfterSeconds: 86_400 }),
+      })
+      .strict()
+      .default({
+        defaultTargets: [],
+        heartbeatSeconds: 60,
+        heartbeatMode: "edit",
+        finalSilent: false,
+        retry: { maxDelaySeconds: 30, giveUpAfterSeconds: 86_400 },
+      }),
+    telegram: z
+      .object({
+        botToken: z.string().min(1).optional(),
+        botTokenFile: z.string().min(1).optional(),
+        apiRoot: z.string().url().optional(),
+      })
+      .strict()
+      .default({}),
+    openclaw: z
+      .object({ gatewayUrl: z.string().url().optional(), gatewayToken: z.string().min(1).optional() })
+      .strict()
+      .default({}),
+    webhook: z
+      .object({ secret: z.string().min(1).optional(), secretFile: z.string().min(1).optional() })
+      .strict()
+      .default({}),
     claude: z
       .object({
         bin: z.string().min(1).optional(),

@@ -9,6 +9,8 @@
  *   GET  /sessions?hours=&label=&project=&status= → SessionView[]
  *   GET  /sessions/:idOrLabel → SessionDetail
  *   POST /sessions/:id/label {label} · POST /sessions/:id/forget · POST /sessions/import ImportRequest
+ *   POST /runs/:id/notify {text} (Authorization: Bearer <run token>) → {targets}
+ *   GET  /runs/:id/notifications → NotificationView[]
  *   GET  /health             → Health
  *   POST /shutdown           → Health
  * Errors: { error: { kind, message } } with 400 (usage), 404 (not found), 500 (internal).
@@ -31,6 +33,10 @@ export const SubmitRequestSchema = z
     maxBudgetUsd: z.number().positive().nullable(),
     permissionMode: z.string().min(1),
     completionMode: z.enum(["single", "iterate"]),
+    /** Targets as given (--notify); an empty list means the config's defaultTargets. */
+    notify: z.array(z.string()),
+    heartbeatMode: z.enum(["edit", "post"]).nullable(),
+    allowOfflineDelivery: z.boolean(),
     maxIterations: z.number().int().positive().nullable(),
     extraArgs: z.array(z.string()),
     claudeBin: z.string().min(1),
@@ -71,6 +77,9 @@ export interface RunView {
   maxIterations: number | null;
   /** When a long --resume prompt was shortened: its original length. */
   promptShortenedFrom: number | null;
+  notify: string[];
+  /** Targets that refused delivery for this run, with the service's reason. */
+  deliveryFailures: { target: string; error: string }[];
   pid: number | null; // the agent (claude) process
   processGroup: number | null;
   model: string | null;
@@ -132,6 +141,19 @@ export interface ImportResult {
   added: number;
   updated: number;
   unchanged: number;
+}
+
+export interface NotificationView {
+  id: number;
+  kind: string;
+  target: string;
+  state: string;
+  attempts: number;
+  createdAt: string;
+  deliveredAt: string | null;
+  remoteId: string | null;
+  error: string | null;
+  line: string;
 }
 
 export interface Health {

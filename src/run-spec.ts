@@ -17,6 +17,9 @@ export interface RunSpec {
   maxIterations: number | null;
   /** Set when a long resume prompt was shortened: the original length in characters. */
   promptShortenedFrom: number | null;
+  /** Canonical delivery targets (see notify/targets.ts). */
+  notify: string[];
+  heartbeatMode: "edit" | "post";
 }
 
 /** Fields added after the first schema: stored specs without them read as these. */
@@ -25,6 +28,8 @@ export const SPEC_DEFAULTS = {
   iteration: null,
   maxIterations: null,
   promptShortenedFrom: null,
+  notify: [] as string[],
+  heartbeatMode: "edit",
 } as const satisfies Partial<RunSpec>;
 
 export const DEFAULT_PERMISSION_MODE = "bypassPermissions";

@@ -60,6 +60,8 @@ export function formatStatus(v: RunView): string {
       `  subagents:  ${v.activeSubagents.length} active (${v.activeSubagents.map((s) => s.description).join(", ")})`,
     );
   if (v.detail) lines.push(`  outcome:    ${v.detail}`);
+  if (v.notify.length > 0) lines.push(`  notifies:   ${v.notify.join(", ")}`);
+  for (const f of v.deliveryFailures) lines.push(`  ⚠ delivery to ${f.target} failed: ${f.error}`);
   if (v.malformedLines) lines.push(`  warnings:   ${v.malformedLines} malformed event line(s) skipped`);
   lines.push(`  events:     ${v.files.events}`, `  result:     ${v.files.result}`);
   if (v.files.output) lines.push(`  output:     ${v.files.output}`);

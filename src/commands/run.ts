@@ -8,13 +8,14 @@ import { rootRefusal } from "../agents/claude/command.js";
 import { connectDaemon, ensureStateDir } from "../client.js";
 import { loadConfig, stateDir } from "../config.js";
 import { UsageError } from "../errors.js";
+import { formatTarget, parseTarget } from "../notify/targets.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES } from "../run-spec.js";
 import { type Parsed, parseCommandArgs, positiveNumber, str } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
 import { formatDuration, stateLabel } from "./format.js";
 import type { CommandIo } from "./io.js";
-import { waitUntilEnded } from "./wait.js";
+import { followConsole } from "./wait.js";
 
 export const RUN_HELP = `Usage: cctask run --task "TEXT" [--project DIR] [options] [-- CLAUDE_ARGS…]
 
@@ -38,6 +39,11 @@ Exit 0 means the run is running (or queued) and supervised; anything else means 
                             nobody is there to answer a permission prompt)
       --wait                after the receipt, wait for the run to end and print its
                             final text; the exit code is then the outcome's (see cctask wait)
+      --notify TARGET       where to report (repeatable): telegram:<chatId>,
+                            telegram:<chatId>:topic:<threadId>, openclaw:<channel>:<target>,
+                            webhook:<https-url>, console (default: notify.defaultTargets in config)
+      --heartbeat-mode M    edit (one live card, default) or post (a new message each time)
+      --allow-offline-delivery  launch even if the OpenClaw gateway is unreachable now
       --json                print the receipt as one JSON object (with --wait: the final status)
 `;
 
@@ -54,6 +60,9 @@ const OPTIONS = {
   "max-budget-usd": { type: "string" },
   "permission-mode": { type: "string" },
   "completion-mode": { type: "string" },
+  notify: { type: "string", multiple: true },
+  "heartbeat-mode": { type: "string" },
+  "allow-offline-delivery": { type: "boolean" },
   "max-iterations": { type: "string" },
   json: { type: "boolean" },
   wait: { type: "boolean" },
@@ -81,7 +90,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
     return exitCodeFor(receipt);
   }
   if (!args.values.json) io.out(formatReceipt(receipt));
-  const end = await waitUntilEnded(client, receipt.id);
+  const end = await followConsole(client, receipt, (line) => io.out(line));
   if (args.values.json) io.out(JSON.stringify(end));
   else io.out(`\n${stateLabel(end)}${end.detail ? ` — ${end.detail}` : ""}\n\n${readResult(end)}`);
   return exitCodeFor(end);
@@ -116,6 +125,10 @@ async function buildRequest(
   const completionMode = str(v["completion-mode"]) ?? "single";
   if (completionMode !== "single" && completionMode !== "iterate")
     throw new UsageError(`--completion-mode must be single or iterate, got "${completionMode}"`);
+  const notify = ((v.notify as string[] | undefined) ?? []).map((t) => formatTarget(parseTarget(t)));
+  const heartbeatMode = str(v["heartbeat-mode"]) ?? null;
+  if (heartbeatMode !== null && heartbeatMode !== "edit" && heartbeatMode !== "post")
+    throw new UsageError(`--heartbeat-mode must be edit or post, got "${heartbeatMode}"`);
   const maxIterations = positiveNumber("--max-iterations", str(v["max-iterations"]), "runs");
   if (maxIterations !== null && !Number.isInteger(maxIterations))
     throw new UsageError(`--max-iterations must be a whole number, got "${str(v["max-iterations"])}"`);
@@ -134,6 +147,9 @@ async function buildRequest(
     permissionMode,
     completionMode,
     maxIterations,
+    notify,
+    heartbeatMode,
+    allowOfflineDelivery: Boolean(v["allow-offline-delivery"]),
     extraArgs: args.rest,
     claudeBin: resolveClaudeBin(io.env, io.cwd, configuredBin),
     env: stringEnv(io.env),

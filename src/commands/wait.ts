@@ -1,7 +1,9 @@
 /** `cctask wait RUN…`, `cctask cancel RUN`, `cctask result RUN`. */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { connectDaemon, type DaemonClient } from "../client.js";
 import { stateDir } from "../config.js";
+import { LineTail } from "../daemon/tail.js";
 import { UsageError } from "../errors.js";
 import type { RunView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
@@ -30,6 +32,42 @@ export async function waitUntilEnded(client: DaemonClient, id: string): Promise<
   for (;;) {
     const v = await client.waitOnce(id, 60_000);
     if (isFinal(v.state)) return v;
+  }
+}
+
+/**
+ * Waits for the run to end while printing its console notifications as they are delivered
+ * (runs/<id>/console.log), for `cctask run --wait` with a console target.
+ */
+export async function followConsole(
+  client: DaemonClient,
+  v: RunView,
+  print: (line: string) => void,
+): Promise<RunView> {
+  const tail = new LineTail(join(v.files.dir, "console.log"), 0);
+  const pump = () => tail.drain(print).catch(() => 0);
+  const timer = setInterval(pump, 250);
+  try {
+    const end = await waitUntilEnded(client, v.id);
+    // the final console line is written by the outbox a moment after the run ends
+    for (let i = 0; i < 20 && v.notify.includes("console"); i++) {
+      await pump();
+      if (readFileSafe(join(v.files.dir, "console.log")).match(/^(✅|❌|⏰|🛑|💥)/m)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await pump();
+    return end;
+  } finally {
+    clearInterval(timer);
+    await tail.close();
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
   }
 }
 

@@ -6,15 +6,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isCctaskError, NotFoundError, UsageError } from "../errors.js";
 import { type ApiErrorBody, type Health, type RunView, SubmitRequestSchema } from "../protocol.js";
 import { isFinal } from "../run-state.js";
+import { notificationsOfRun } from "../store/notifications.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow, setAgentPid } from "../store/runs.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
 import { type DaemonContext, runDir } from "./context.js";
+import type { Notifier } from "./notifier.js";
 import { isAlive } from "./proc.js";
 import { endUnstarted, kick } from "./scheduler.js";
 import { readAgentPid } from "./spawn.js";
-import { submitRun } from "./submit.js";
+import { submitRun, tokenMatches } from "./submit.js";
 import type { Supervisor } from "./supervisor.js";
-import { isoTime, toRunView } from "./view.js";
+import { isoTime, toNotificationView, toRunView } from "./view.js";
 
 const MAX_BODY = 64 * 1024 * 1024;
 export const VERSION = "0.1.0";
@@ -22,6 +24,7 @@ export const VERSION = "0.1.0";
 export interface ApiDeps {
   ctx: DaemonContext;
   supervisor: Supervisor;
+  notifier: Notifier;
   onActivity: () => void;
   shutdown: () => void;
 }
@@ -66,6 +69,10 @@ async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Pro
     const timeoutMs = Number(url.searchParams.get("timeoutMs") ?? "30000");
     return send(res, 200, await waitForEnd(d, row.id, Number.isFinite(timeoutMs) ? timeoutMs : 30000));
   }
+  if (parts[2] === "notify" && method === "POST")
+    return send(res, 200, agentUpdate(d, row, req, await readJson(req)));
+  if (parts[2] === "notifications" && method === "GET")
+    return send(res, 200, notificationsOfRun(d.ctx.db, row.id).map(toNotificationView));
   if (parts[2] === "cancel" && method === "POST") {
     if (row.state === "queued")
       endUnstarted(d.ctx, row, { state: "cancelled", detail: "cancelled while queued; it never started" });
@@ -91,6 +98,25 @@ async function sessionsRoute(
     return labelSession(d.ctx, key, await readJson(req));
   if (key !== undefined && parts[2] === "forget" && method === "POST") return forget(d.ctx, key);
   throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
+}
+
+const MAX_UPDATE_CHARS = 3500;
+
+/** `cctask notify` from inside a run: only with that run's own token, only to that run's targets. */
+function agentUpdate(d: ApiDeps, row: RunRow, req: IncomingMessage, body: unknown): { targets: number } {
+  const auth = req.headers.authorization ?? "";
+  const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+  if (!tokenMatches(token, row.notifyTokenHash))
+    throw new UsageError(
+      `not allowed: cctask notify posts only for the run it runs in (this token is not run ${row.id}'s)`,
+    );
+  if (isFinal(row.state))
+    throw new UsageError(`run ${row.id} has already ended (${row.state}); its updates are closed`);
+  const text = (body as { text?: unknown })?.text;
+  if (typeof text !== "string" || text.trim() === "")
+    throw new UsageError('the update is empty; usage: cctask notify "your message"');
+  const clipped = text.length > MAX_UPDATE_CHARS ? `${text.slice(0, MAX_UPDATE_CHARS)}…` : text;
+  return { targets: d.notifier.update(row, clipped.trim()) };
 }
 
 function view(d: ApiDeps, row: RunRow): RunView {
@@ -129,7 +155,12 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
     const first = parsed.error.issues[0];
     throw new UsageError(`invalid run request: ${first?.path.join(".")}: ${first?.message}`);
   }
-  const created = submitRun(d.ctx, parsed.data);
+  const req = parsed.data;
+  const targets = await d.notifier.validateTargets(
+    req.notify.length > 0 ? req.notify : d.ctx.config.notify.defaultTargets,
+    req.allowOfflineDelivery,
+  );
+  const created = submitRun(d.ctx, req, targets);
   kick(d.ctx, d.supervisor);
   const deadline = Date.now() + d.ctx.config.launchWaitSeconds * 1000;
   for (;;) {

@@ -4,6 +4,7 @@
  */
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { loadConfig } from "../config.js";
 import { openDb } from "../store/db.js";
 import { countActive } from "../store/runs.js";
@@ -11,6 +12,7 @@ import { createApi } from "./api.js";
 import { createEvents, type DaemonContext } from "./context.js";
 import { acquireLock } from "./lock.js";
 import { fileLogger } from "./log.js";
+import { Notifier } from "./notifier.js";
 import { reconcile } from "./reconcile.js";
 import { cleanupRegistry } from "./registry.js";
 import { kick } from "./scheduler.js";
@@ -55,6 +57,11 @@ export async function runDaemon(stateDir: string): Promise<void> {
     lastActivity = Date.now();
     kick(ctx, supervisor);
   });
+  const notifier = new Notifier(ctx, supervisor);
+  ctx.events.on("ended", (runId: string) => notifier.final(runId));
+  ctx.events.on("internal-error", (runId: string, message: string) => notifier.internalError(runId, message));
+  notifier.start();
+  writeCctaskShim(stateDir);
   reconcile(ctx, supervisor);
   kick(ctx, supervisor);
   cleanupRegistry(ctx);
@@ -64,6 +71,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
   const server = createApi({
     ctx,
     supervisor,
+    notifier,
     onActivity: () => {
       lastActivity = Date.now();
     },
@@ -105,6 +113,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
     server.close();
     server.closeAllConnections();
     await supervisor.detachAll();
+    await notifier.stop();
     rmSync(sockPath, { force: true });
     rmSync(pidPath, { force: true });
     ctx.db.close();
@@ -117,4 +126,16 @@ export async function runDaemon(stateDir: string): Promise<void> {
   process.on("SIGHUP", () => {});
   process.on("uncaughtException", (e) => log.error("uncaught exception (daemon keeps running)", e));
   process.on("unhandledRejection", (e) => log.error("unhandled rejection (daemon keeps running)", e));
+}
+
+/** `cctask` on the agent's PATH (for `cctask notify`), whatever way cctask itself was installed. */
+function writeCctaskShim(stateDir: string): void {
+  const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+  const cli = fileURLToPath(new URL("../cli.js", import.meta.url));
+  mkdirSync(join(stateDir, "bin"), { recursive: true, mode: 0o700 });
+  writeFileSync(
+    join(stateDir, "bin", "cctask"),
+    `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cli)} "$@"\n`,
+    { mode: 0o700 },
+  );
 }

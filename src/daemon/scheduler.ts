@@ -4,12 +4,14 @@
  * overtake one that waits for its session).
  */
 import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { buildClaudeArgs } from "../agents/claude/command.js";
 import { agentEnvironment } from "../config.js";
 import type { Outcome } from "../run-state.js";
 import { activeRuns, finishRunRow, markStarted, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { spawnAgent } from "./spawn.js";
+import type { SavedLaunch } from "./submit.js";
 import type { Supervisor } from "./supervisor.js";
 
 /** Pure choice of which queued runs may start now. */
@@ -45,9 +47,9 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
     return;
   }
   const dir = runDir(ctx, row.id);
-  let env: Record<string, string>;
+  let saved: SavedLaunch;
   try {
-    env = JSON.parse(readFileSync(runFile(ctx, row.id, "env"), "utf8")) as Record<string, string>;
+    saved = JSON.parse(readFileSync(runFile(ctx, row.id, "env"), "utf8")) as SavedLaunch;
   } catch (e) {
     endUnstarted(ctx, row, {
       state: "failed",
@@ -61,7 +63,7 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
     cwd: row.spec.projectDir,
     bin: row.spec.claudeBin,
     args: buildClaudeArgs(row.spec),
-    env: agentEnvironment(env),
+    env: runEnvironment(ctx, row, saved),
   });
   rmSync(runFile(ctx, row.id, "env"), { force: true }); // the caller's environment is not kept longer than needed
   const now = Date.now();
@@ -100,4 +102,20 @@ export function endUnstarted(ctx: DaemonContext, row: RunRow, outcome: Outcome):
     ctx.log.info(`run ${row.id}: ${outcome.state} before starting: ${outcome.detail ?? ""}`);
     ctx.events.emit("ended", row.id);
   }
+}
+
+/**
+ * The caller's environment minus cctask's secrets, plus the run's identity for `cctask notify`
+ * (its id and its own capability token) and a PATH on which `cctask` is found.
+ */
+function runEnvironment(ctx: DaemonContext, row: RunRow, saved: SavedLaunch): Record<string, string> {
+  const env = agentEnvironment(saved.env);
+  const bin = join(ctx.stateDir, "bin");
+  return {
+    ...env,
+    CCTASK_HOME: ctx.stateDir,
+    CCTASK_RUN_ID: row.id,
+    CCTASK_RUN_TOKEN: saved.runToken,
+    PATH: env.PATH ? `${bin}${delimiter}${env.PATH}` : bin,
+  };
 }

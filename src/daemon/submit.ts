@@ -2,7 +2,7 @@
  * Accepting a run: re-check what the CLI already validated (the daemon trusts no body), create
  * the run's directory and files, then record it as queued. Any refusal leaves nothing behind.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute } from "node:path";
 import { UsageError } from "../errors.js";
@@ -21,7 +21,8 @@ export function newRunId(): string {
   return id;
 }
 
-export function submitRun(ctx: DaemonContext, req: SubmitRequest): RunRow {
+/** @param targets canonical delivery targets, already validated (Notifier.validateTargets) */
+export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: string[]): RunRow {
   if (!isAbsolute(req.projectDir))
     throw new UsageError(`the project path must be absolute, got "${req.projectDir}"`);
   if (existsSync(req.projectDir)) {
@@ -66,18 +67,30 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest): RunRow {
     iteration: plan.iteration,
     maxIterations: plan.maxIterations,
     promptShortenedFrom: prompt.shortenedFrom,
+    notify: targets,
+    heartbeatMode: req.heartbeatMode ?? ctx.config.notify.heartbeatMode,
   };
 
   let id = newRunId();
   while (getRun(ctx.db, id)) id = newRunId();
   const dir = runDir(ctx, id);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const runToken = randomBytes(32).toString("hex");
   try {
-    writeFileSync(runFile(ctx, id, "prompt"), prompt.prompt, { mode: 0o600 });
-    if (prompt.shortenedFrom !== null) writeFileSync(runFile(ctx, id, "task"), req.task, { mode: 0o600 });
-    writeFileSync(runFile(ctx, id, "env"), JSON.stringify(req.env), { mode: 0o600 });
+    const preamble = targets.length ? notifyPreamble(id) : "";
+    writeFileSync(runFile(ctx, id, "prompt"), preamble + prompt.prompt, { mode: 0o600 });
+    writeFileSync(runFile(ctx, id, "task"), req.task, { mode: 0o600 });
+    const saved: SavedLaunch = { env: req.env, runToken };
+    writeFileSync(runFile(ctx, id, "env"), JSON.stringify(saved), { mode: 0o600 });
     if (req.createProject) mkdirSync(projectDir, { recursive: true });
-    return insertRun(ctx.db, { id, projectDir, taskSummary: summarize(req.task), spec, now: Date.now() });
+    return insertRun(ctx.db, {
+      id,
+      projectDir,
+      taskSummary: summarize(req.task),
+      spec,
+      notifyTokenHash: hashToken(runToken),
+      now: Date.now(),
+    });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
@@ -87,4 +100,31 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest): RunRow {
 function summarize(task: string): string {
   const oneLine = task.replace(/\s+/g, " ").trim();
   return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
+}
+
+/** What the scheduler needs at spawn time and nobody after: kept in the run's 0600 env.json until then. */
+export interface SavedLaunch {
+  env: Record<string, string>;
+  /** The run's capability for `cctask notify`: it can post to this run's targets and nothing else. */
+  runToken: string;
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export function tokenMatches(token: string, hash: string | null): boolean {
+  if (hash === null) return false;
+  const a = Buffer.from(hashToken(token), "hex");
+  const b = Buffer.from(hash, "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Tells the agent how to post its own progress updates; no credential is in it. */
+function notifyPreamble(runId: string): string {
+  return (
+    `[Automation context: this task runs in the background as cctask run ${runId}, and the person who started it follows it remotely. ` +
+    'To send them a short progress update at a major milestone, run: cctask notify "your message". ' +
+    "Use it a few times at most; the final result is delivered automatically.]\n\n"
+  );
 }

@@ -243,6 +243,7 @@ export class Supervisor {
       });
     } catch (e) {
       this.ctx.log.error(`run ${w.row.id}: finishing failed`, e);
+      this.ctx.events.emit("internal-error", w.row.id, (e as Error).message);
     } finally {
       this.watches.delete(w.row.id);
       this.onEnded(w.row.id);

@@ -1,8 +1,9 @@
 /** RunRow (+ live progress) → RunView, the shape every client sees. Times are ISO 8601 with offset. */
 import { emptyProgress } from "../agents/claude/fold.js";
 import type { RunProgress } from "../agents/claude/progress.js";
-import type { RunView, SessionView } from "../protocol.js";
+import type { NotificationView, RunView, SessionView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
+import { failedTargetsOfRun, type NotificationRow } from "../store/notifications.js";
 import type { RunRow } from "../store/runs.js";
 import type { SessionRow } from "../store/sessions.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
@@ -45,6 +46,8 @@ export function toRunView(ctx: DaemonContext, row: RunRow, live?: RunProgress): 
     iteration: row.spec.iteration,
     maxIterations: row.spec.maxIterations,
     promptShortenedFrom: row.spec.promptShortenedFrom,
+    notify: row.spec.notify,
+    deliveryFailures: row.spec.notify.length ? failedTargetsOfRun(ctx.db, row.id) : [],
     pid: row.agentPid,
     processGroup: row.pid,
     model: p.model,
@@ -88,5 +91,20 @@ export function toSessionView(s: SessionRow): SessionView {
     origin: s.origin,
     outputFile: s.outputFile,
     imported: s.importedAt !== null,
+  };
+}
+
+export function toNotificationView(n: NotificationRow): NotificationView {
+  return {
+    id: n.id,
+    kind: n.kind,
+    target: n.target,
+    state: n.state,
+    attempts: n.attempts,
+    createdAt: isoTime(n.createdAt)!,
+    deliveredAt: isoTime(n.deliveredAt),
+    remoteId: n.remoteId,
+    error: n.lastError,
+    line: n.content.line,
   };
 }

@@ -48,4 +48,26 @@ export const MIGRATIONS: readonly string[] = [
      imported_at       INTEGER
    );
    CREATE INDEX sessions_last_used ON sessions(last_used_at);`,
+  // 3: the outbox — every notification is stored before it is sent
+  `CREATE TABLE notifications (
+     id              INTEGER PRIMARY KEY AUTOINCREMENT,
+     run_id          TEXT NOT NULL,
+     target          TEXT NOT NULL,
+     kind            TEXT NOT NULL,
+     seq             INTEGER NOT NULL,
+     idem_key        TEXT NOT NULL UNIQUE,
+     content         TEXT NOT NULL,
+     state           TEXT NOT NULL,
+     attempts        INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     created_at      INTEGER NOT NULL,
+     sent_at         INTEGER,
+     delivered_at    INTEGER,
+     remote_id       TEXT,
+     last_error      TEXT,
+     edit_of         INTEGER
+   );
+   CREATE INDEX notifications_due ON notifications(state, next_attempt_at);
+   CREATE INDEX notifications_run_target ON notifications(run_id, target, id);
+   ALTER TABLE runs ADD COLUMN notify_token_hash TEXT;`,
 ];

@@ -29,6 +29,7 @@ export interface RunRow {
   stopRequestedAt: number | null;
   exitCode: number | null;
   silenceWarnedAt: number | null;
+  notifyTokenHash: string | null;
 }
 
 interface RawRow {
@@ -56,6 +57,7 @@ interface RawRow {
   stop_requested_at: number | null;
   exit_code: number | null;
   silence_warned_at: number | null;
+  notify_token_hash: string | null;
 }
 
 function fromRaw(r: RawRow): RunRow {
@@ -84,6 +86,7 @@ function fromRaw(r: RawRow): RunRow {
     stopRequestedAt: r.stop_requested_at,
     exitCode: r.exit_code,
     silenceWarnedAt: r.silence_warned_at,
+    notifyTokenHash: r.notify_token_hash,
   };
 }
 
@@ -91,12 +94,28 @@ const ACTIVE = "('queued','starting','running')";
 
 export function insertRun(
   db: Db,
-  r: { id: string; projectDir: string; taskSummary: string; spec: RunSpec; now: number },
+  r: {
+    id: string;
+    projectDir: string;
+    taskSummary: string;
+    spec: RunSpec;
+    notifyTokenHash: string | null;
+    now: number;
+  },
 ): RunRow {
   db.prepare(
-    `INSERT INTO runs (id, state, created_at, updated_at, project_dir, task_summary, spec, resume_id)
-     VALUES (?, 'queued', ?, ?, ?, ?, ?, ?)`,
-  ).run(r.id, r.now, r.now, r.projectDir, r.taskSummary, JSON.stringify(r.spec), r.spec.resume);
+    `INSERT INTO runs (id, state, created_at, updated_at, project_dir, task_summary, spec, resume_id, notify_token_hash)
+     VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    r.id,
+    r.now,
+    r.now,
+    r.projectDir,
+    r.taskSummary,
+    JSON.stringify(r.spec),
+    r.spec.resume,
+    r.notifyTokenHash,
+  );
   return getRun(db, r.id)!;
 }
 

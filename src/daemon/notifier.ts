@@ -1,0 +1,191 @@
+/**
+ * Turns run events into outbox rows: 🚀 launch (once the agent's init names its model and auth,
+ * or after a few seconds without), 📝 session, 📡 heartbeats, 📡 the agent's own updates, and
+ * exactly one final message. Runs without targets cause nothing here.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { configPath } from "../config.js";
+import { UsageError } from "../errors.js";
+import { type Credentials, resolveCredentials } from "../notify/credentials.js";
+import { ChannelRegistry, formatTarget, parseTarget, type Target } from "../notify/index.js";
+import {
+  finalMessage,
+  heartbeatMessage,
+  internalErrorMessage,
+  launchMessage,
+  sessionMessage,
+  updateMessage,
+} from "../notify/messages.js";
+import { Outbox } from "../notify/outbox.js";
+import { validateWebhookUrl } from "../notify/webhook.js";
+import { checkGateway } from "../openclaw/gateway.js";
+import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
+import { activeRuns, getRun, type RunRow } from "../store/runs.js";
+import { type DaemonContext, runDir, runFile } from "./context.js";
+import type { Supervisor } from "./supervisor.js";
+import { toRunView } from "./view.js";
+
+const LAUNCH_FALLBACK_MS = 5000;
+const TICK_MS = 1000;
+const CREDENTIALS_TTL_MS = 10_000;
+
+export class Notifier {
+  readonly outbox: Outbox;
+  private readonly registry: ChannelRegistry;
+  private creds: { at: number; value: Credentials } | null = null;
+  private readonly lastHeartbeat = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ctx: DaemonContext,
+    private readonly supervisor: Supervisor,
+  ) {
+    this.registry = new ChannelRegistry(
+      () => this.credentials(),
+      (runId) => join(runDir(ctx, runId), "console.log"),
+    );
+    const r = ctx.config.notify.retry;
+    this.outbox = new Outbox({
+      db: ctx.db,
+      log: ctx.log,
+      policy: {
+        baseDelayMs: 1000,
+        maxDelayMs: r.maxDelaySeconds * 1000,
+        giveUpAfterMs: r.giveUpAfterSeconds * 1000,
+      },
+      channelFor: (t) => this.registry.channelFor(t),
+      heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
+    });
+  }
+
+  start(): void {
+    const uncertain = markInterruptedSends(this.ctx.db);
+    if (uncertain > 0)
+      this.ctx.log.warn(
+        `outbox: ${uncertain} send(s) were in flight when the last daemon stopped; not resent`,
+      );
+    this.ctx.events.on("session", (runId: string, sessionId: string) => this.onSession(runId, sessionId));
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.outbox.kick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.outbox.stop();
+    await this.outbox.drain(3000);
+  }
+
+  credentials(): Credentials {
+    if (!this.creds || Date.now() - this.creds.at > CREDENTIALS_TTL_MS)
+      this.creds = {
+        at: Date.now(),
+        value: resolveCredentials(this.ctx.config, process.env, configPath(this.ctx.stateDir)),
+      };
+    return this.creds.value;
+  }
+
+  /** Refuses, before anything starts, a target this daemon could not deliver to. */
+  async validateTargets(raw: string[], allowOffline: boolean): Promise<string[]> {
+    const targets: Target[] = raw.map(parseTarget);
+    this.creds = null; // a launch checks against the credentials as they are now
+    for (const t of targets) {
+      const ch = this.registry.channelFor(t);
+      if (typeof ch === "string") throw new UsageError(`cannot deliver to ${formatTarget(t)}: ${ch}`);
+      if (t.scheme === "webhook") validateWebhookUrl(t.url);
+      if (t.scheme === "openclaw" && !allowOffline) {
+        const gw = this.credentials().gateway!;
+        const health = await checkGateway(gw, { timeoutMs: 3000 });
+        if (!health.ok)
+          throw new UsageError(
+            `cannot deliver to ${formatTarget(t)}: the OpenClaw gateway at ${gw.url} is unreachable (${health.message}). ` +
+              "Pass --allow-offline-delivery to launch anyway; notifications are kept and sent when it is back.",
+          );
+      }
+    }
+    return [...new Set(targets.map(formatTarget))];
+  }
+
+  private view(row: RunRow) {
+    return toRunView(this.ctx, row, this.supervisor.progressOf(row.id));
+  }
+
+  private task(row: RunRow): string {
+    try {
+      return readFileSync(runFile(this.ctx, row.id, "task"), "utf8");
+    } catch {
+      return row.taskSummary;
+    }
+  }
+
+  private put(
+    row: RunRow,
+    kind: "launch" | "session" | "heartbeat" | "update" | "final",
+    seq: number,
+    content: ReturnType<typeof launchMessage>,
+  ): void {
+    if (row.spec.notify.length === 0) return;
+    if (
+      enqueue(this.ctx.db, { runId: row.id, targets: row.spec.notify, kind, seq, content, now: Date.now() }) >
+      0
+    )
+      this.outbox.kick();
+  }
+
+  /** Idempotent: the launch message exists once per run and target, whoever asks first. */
+  launch(row: RunRow): void {
+    this.put(row, "launch", 1, launchMessage(this.view(row), this.task(row)));
+  }
+
+  private onSession(runId: string, sessionId: string): void {
+    const row = getRun(this.ctx.db, runId);
+    if (!row) return;
+    this.launch(row);
+    this.put(row, "session", 1, sessionMessage(this.view(row), sessionId));
+  }
+
+  update(row: RunRow, text: string): number {
+    this.launch(row);
+    this.put(row, "update", nextSeq(this.ctx.db, row.id, "update"), updateMessage(this.view(row), text));
+    return row.spec.notify.length;
+  }
+
+  final(runId: string): void {
+    const row = getRun(this.ctx.db, runId);
+    if (!row) return;
+    this.lastHeartbeat.delete(runId);
+    this.launch(row);
+    let result: string;
+    try {
+      result = readFileSync(runFile(this.ctx, runId, "result"), "utf8");
+    } catch {
+      result = row.detail ?? "(no output)";
+    }
+    this.put(
+      row,
+      "final",
+      1,
+      finalMessage(this.view(row), result, { silent: this.ctx.config.notify.finalSilent }),
+    );
+  }
+
+  internalError(runId: string, error: string): void {
+    const row = getRun(this.ctx.db, runId);
+    if (row) this.put(row, "final", 1, internalErrorMessage(runId, error));
+  }
+
+  /** Launch fallbacks and heartbeats for running runs. */
+  private tick(): void {
+    const now = Date.now();
+    const every = this.ctx.config.notify.heartbeatSeconds * 1000;
+    for (const row of activeRuns(this.ctx.db)) {
+      if (row.state !== "running" || row.spec.notify.length === 0 || row.startedAt === null) continue;
+      if (now - row.startedAt >= LAUNCH_FALLBACK_MS) this.launch(row);
+      if (every <= 0) continue;
+      const last = this.lastHeartbeat.get(row.id) ?? row.startedAt;
+      if (now - last < every) continue;
+      this.lastHeartbeat.set(row.id, now);
+      this.put(row, "heartbeat", nextSeq(this.ctx.db, row.id, "heartbeat"), heartbeatMessage(this.view(row)));
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * What every delivery channel implements. A channel turns a rendered notification into one remote
+ * call (send, or edit for a live card) and reports the answer as data: success with the remote
+ * message id, a *remote* refusal (the service answered: status, description, retry_after), or a
+ * *network* failure (no answer). Whether and when to retry is decided elsewhere (retry-policy.ts).
+ */
+
+/** What a notification is about; each kind has its own idempotency key and formatting. */
+export type NotificationKind = "launch" | "session" | "heartbeat" | "update" | "final";
+
+/**
+ * A notification's content, independent of channel. `title` and `fields` are short; `quote` is
+ * untrusted text (the prompt, the result) shown in an expandable quote where the channel has one;
+ * `footer` points to where the full text is. Channels escape everything themselves.
+ */
+export interface NotificationContent {
+  kind: NotificationKind;
+  icon: string; // e.g. 🚀 ✅ ❌ ⏰ 🛑 💥 📡 📝
+  title: string;
+  fields: [label: string, value: string][];
+  quote: { label: string; text: string } | null;
+  footer: string | null;
+  /** A plain one-line form (heartbeats, console). */
+  line: string;
+  silent: boolean;
+}
+
+export type Target =
+  | { scheme: "telegram"; chatId: string; threadId: number | null }
+  | { scheme: "openclaw"; channel: string; target: string; threadId: string | null }
+  | { scheme: "webhook"; url: string }
+  | { scheme: "console" };
+
+export type SendResult = { ok: true; remoteId: string | null } | { ok: false; failure: DeliveryFailure };
+
+export type DeliveryFailure =
+  | {
+      kind: "remote";
+      status: number; // HTTP status or the service's error_code
+      description: string;
+      retryAfterSeconds: number | null;
+      /** The service said this will never work for this target (401, 403, chat/thread not found…). */
+      permanent: boolean;
+    }
+  | { kind: "network"; message: string };
+
+export interface SendRequest {
+  target: Target;
+  content: NotificationContent;
+  runId: string;
+  /** Stable per notification: the same value on every retry (webhooks send it as the delivery id). */
+  deliveryId: string;
+  /** For an edit of a live card: the remote id returned by the first send. */
+  editRemoteId?: string | null;
+}
+
+export interface Channel {
+  readonly scheme: Target["scheme"];
+  send(req: SendRequest): Promise<SendResult>;
+  /** Channels that can edit a message in place (Telegram) implement this for heartbeat cards. */
+  edit?(req: SendRequest & { editRemoteId: string }): Promise<SendResult>;
+}

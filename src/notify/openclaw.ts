@@ -1,0 +1,106 @@
+/**
+ * Delivery to any OpenClaw channel (WhatsApp, Discord, Telegram, …) through the gateway's
+ * `message` tool (openclaw.md §7.1). OpenClaw converts Markdown to each channel's own markup
+ * (`**bold**` becomes <b> on Telegram) and escapes what needs escaping, so the text is plain with
+ * light Markdown. It also chunks at 4000 characters; we stay under that so a notification is one
+ * message with one remote id (details.messageId).
+ */
+import { type GatewayEndpoint, invokeTool } from "../openclaw/gateway.js";
+import type { Channel, NotificationContent, SendRequest, SendResult } from "./channel.js";
+
+/** OpenClaw's default textChunkLimit. */
+export const OPENCLAW_MESSAGE_LIMIT = 4000;
+const TRUNCATED = "… (truncated)";
+const TRUNCATED_SEE_BELOW = "… (truncated; the full text is linked below)";
+
+export interface OpenClawChannelOptions {
+  /** The gateway, or a function that resolves it per send (the token may change while we run). */
+  gateway: GatewayEndpoint | (() => GatewayEndpoint);
+  timeoutMs?: number;
+}
+
+/** Cut at a code-unit budget without splitting a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = Math.max(0, max);
+  const last = text.charCodeAt(end - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
+}
+
+/** A cut inside a ``` block would swallow the rest of the message into code: close it. */
+function closeFences(text: string): string {
+  const fences = text.match(/^\s*```/gm)?.length ?? 0;
+  return fences % 2 === 1 ? `${text}\n\`\`\`` : text;
+}
+
+function renderHead(c: NotificationContent): string {
+  const title = `${c.icon} **${c.title}**`.trim();
+  const fields = c.fields.map(([label, value]) => `**${label}:** ${value}`).join("\n");
+  return fields ? `${title}\n${fields}` : title;
+}
+
+/** The message text, at most `limit` characters: the quote gives way first, with a pointer. */
+export function renderOpenClawMessage(c: NotificationContent, limit = OPENCLAW_MESSAGE_LIMIT): string {
+  if (c.kind === "heartbeat") return cut(c.line, limit);
+  const head = renderHead(c);
+  const footer = c.footer ?? "";
+  const join = (parts: string[]) => parts.filter((p) => p !== "").join("\n\n");
+  if (!c.quote) return cut(join([head, footer]), limit);
+
+  const label = `**${c.quote.label.replace(/:\s*$/, "")}:**`;
+  const quote = c.quote.text.trim();
+  const whole = join([head, `${label}\n${quote}`, footer]);
+  if (whole.length <= limit) return whole;
+
+  const marker = footer ? TRUNCATED_SEE_BELOW : TRUNCATED;
+  // Room left for the quote once everything else (and the fence we may add) is in place.
+  const fixed = join([head, `${label}\n`, footer]).length + 2 + marker.length + 5;
+  const room = limit - fixed;
+  if (room < 100) return cut(join([head, footer]), limit);
+  const shortened = `${closeFences(cut(quote, room).trimEnd())}\n${marker}`;
+  return cut(join([head, `${label}\n${shortened}`, footer]), limit);
+}
+
+/** The `message` tool's args for one send. `silent` is Telegram-only in OpenClaw's mapping. */
+export function buildMessageArgs(
+  target: { channel: string; target: string; threadId: string | null },
+  content: NotificationContent,
+): Record<string, unknown> {
+  return {
+    action: "send",
+    channel: target.channel,
+    target: target.target,
+    message: renderOpenClawMessage(content),
+    ...(target.channel === "telegram" && content.silent ? { silent: true } : {}),
+    ...(target.threadId !== null ? { threadId: target.threadId } : {}),
+  };
+}
+
+function messageIdOf(details: unknown): string | null {
+  if (typeof details !== "object" || details === null) return null;
+  const id = (details as { messageId?: unknown }).messageId;
+  return typeof id === "string" || typeof id === "number" ? String(id) : null;
+}
+
+export class OpenClawChannel implements Channel {
+  readonly scheme = "openclaw" as const;
+  private readonly opts: OpenClawChannelOptions;
+
+  constructor(opts: OpenClawChannelOptions) {
+    this.opts = opts;
+  }
+
+  async send(req: SendRequest): Promise<SendResult> {
+    const { target } = req;
+    if (target.scheme !== "openclaw")
+      throw new Error(`OpenClawChannel cannot send to a ${target.scheme} target`);
+    const gw = typeof this.opts.gateway === "function" ? this.opts.gateway() : this.opts.gateway;
+    const outcome = await invokeTool(
+      gw,
+      "message",
+      buildMessageArgs(target, req.content),
+      this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {},
+    );
+    return outcome.ok ? { ok: true, remoteId: messageIdOf(outcome.details) } : outcome;
+  }
+}

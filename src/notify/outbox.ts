@@ -1,0 +1,186 @@
+/**
+ * The outbox worker: sends due notifications, one at a time per (run, target) so order holds,
+ * paced per destination, and stores every answer. A failing channel is logged and retried per
+ * the retry policy, never fatal to the daemon.
+ */
+import type { Logger } from "../daemon/log.js";
+import type { Db } from "../store/db.js";
+import {
+  dueHeads,
+  heartbeatCard,
+  markDelivered,
+  markEditOf,
+  markFailed,
+  markRetry,
+  markSending,
+  type NotificationRow,
+  nextDueAt,
+} from "../store/notifications.js";
+import type { Channel, SendResult, Target } from "./channel.js";
+import { decideRetry, type RetryPolicy } from "./retry-policy.js";
+import { parseTarget } from "./targets.js";
+
+export interface OutboxDeps {
+  db: Db;
+  log: Logger;
+  policy: RetryPolicy;
+  /** The channel for a target, or why there is none (e.g. no bot token configured). */
+  channelFor: (target: Target) => Channel | string;
+  /** Heartbeats edit one live card (edit) or post a new message each time (post). */
+  heartbeatMode: (runId: string) => "edit" | "post";
+  onDelivered?: (row: NotificationRow) => void;
+}
+
+/** Minimum gap between two messages to one destination (Telegram: ~1/s per chat, 20/min per group). */
+export function paceMs(target: Target): number {
+  if (target.scheme !== "telegram") return 0;
+  return target.chatId.startsWith("-") ? 3000 : 1000;
+}
+
+export class Outbox {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private readonly inFlight = new Set<string>(); // run:target
+  private readonly nextSlot = new Map<string, number>(); // destination → earliest next send
+
+  constructor(private readonly d: OutboxDeps) {}
+
+  /** Something was enqueued or became due: look now. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.pump()
+      .catch((e) => this.d.log.error("outbox pass failed", e))
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else this.schedule();
+      });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Resolves when nothing is in flight (for a clean shutdown). */
+  async drain(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const next = Math.min(nextDueAt(this.d.db) ?? Number.POSITIVE_INFINITY, ...this.nextSlot.values());
+    if (!Number.isFinite(next)) return;
+    this.timer = setTimeout(() => this.kick(), Math.max(5, next - Date.now()));
+    this.timer.unref();
+  }
+
+  private async pump(): Promise<void> {
+    const now = Date.now();
+    for (const row of dueHeads(this.d.db, now, 200)) {
+      const lane = `${row.runId}:${row.target}`;
+      if (this.inFlight.has(lane)) continue;
+      let target: Target;
+      try {
+        target = parseTarget(row.target);
+      } catch (e) {
+        markFailed(this.d.db, row.id, (e as Error).message);
+        continue;
+      }
+      const dest = destinationKey(target);
+      const slot = this.nextSlot.get(dest) ?? 0;
+      if (slot > now) continue;
+      this.nextSlot.set(dest, now + paceMs(target));
+      this.inFlight.add(lane);
+      void this.deliver(row, target).finally(() => {
+        this.inFlight.delete(lane);
+        this.kick();
+      });
+    }
+    for (const [k, t] of this.nextSlot) if (t <= now) this.nextSlot.delete(k);
+  }
+
+  private async deliver(row: NotificationRow, target: Target): Promise<void> {
+    const channel = this.d.channelFor(target);
+    if (typeof channel === "string") {
+      markFailed(this.d.db, row.id, channel);
+      this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${channel}`);
+      return;
+    }
+    markSending(this.d.db, row.id, Date.now());
+    const card =
+      row.kind === "heartbeat" && channel.edit && this.d.heartbeatMode(row.runId) === "edit"
+        ? heartbeatCard(this.d.db, row.runId, row.target)
+        : undefined;
+    let result: SendResult;
+    try {
+      const req = { target, content: row.content, runId: row.runId, deliveryId: row.idemKey };
+      if (card?.remoteId && channel.edit) {
+        markEditOf(this.d.db, row.id, card.id);
+        result = await channel.edit({ ...req, editRemoteId: card.remoteId });
+      } else {
+        result = await channel.send(req);
+      }
+      // The card was deleted or can no longer be edited: start a new one rather than go quiet.
+      if (card && !result.ok && result.failure.kind === "remote" && result.failure.permanent)
+        result = await channel.send(req);
+    } catch (e) {
+      result = { ok: false, failure: { kind: "network", message: (e as Error).message } };
+    }
+    const now = Date.now();
+    if (result.ok) {
+      markDelivered(this.d.db, row.id, result.remoteId ?? card?.remoteId ?? null, now);
+      this.d.onDelivered?.(row);
+      return;
+    }
+    const f = result.failure;
+    const what = f.kind === "network" ? `network: ${f.message}` : `${f.status}: ${f.description}`;
+    const decision = decideRetry(f, {
+      attempts: row.attempts + 1,
+      createdAtMs: row.createdAt,
+      nowMs: now,
+      policy: this.d.policy,
+      jitter: Math.random() * 0.2,
+    });
+    if (decision.retry) {
+      markRetry(this.d.db, row.id, what, decision.atMs);
+      if (f.kind === "remote" && f.retryAfterSeconds !== null)
+        this.nextSlot.set(destinationKey(target), decision.atMs);
+      this.d.log.info(
+        `notification ${row.id} (${row.kind}) to ${row.target}: ${what}; retry in ${Math.round((decision.atMs - now) / 100) / 10}s`,
+      );
+    } else {
+      markFailed(this.d.db, row.id, decision.why);
+      this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${decision.why}`);
+    }
+  }
+}
+
+/** Rate limits apply per chat, whatever the topic. */
+function destinationKey(t: Target): string {
+  switch (t.scheme) {
+    case "telegram":
+      return `telegram:${t.chatId}`;
+    case "openclaw":
+      return `openclaw:${t.channel}:${t.target}`;
+    case "webhook":
+      return `webhook:${t.url}`;
+    case "console":
+      return "console";
+    default: {
+      const never: never = t;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * When to try a failed delivery again, as a pure function of the failure and the history.
+ * Permanent refusals are final; 429 waits exactly what the service asked; 5xx and network
+ * failures back off exponentially, up to a cap, until the notification is too old to matter.
+ */
+import type { DeliveryFailure } from "./channel.js";
+
+export interface RetryPolicy {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  giveUpAfterMs: number;
+}
+
+export type RetryDecision = { retry: true; atMs: number } | { retry: false; why: string };
+
+export function decideRetry(
+  failure: DeliveryFailure,
+  ctx: { attempts: number; createdAtMs: number; nowMs: number; policy: RetryPolicy; jitter?: number },
+): RetryDecision {
+  if (failure.kind === "remote" && failure.permanent)
+    return { retry: false, why: `refused by the service (${failure.status}: ${failure.description})` };
+  const { policy, nowMs } = ctx;
+  let delay: number;
+  if (failure.kind === "remote" && failure.retryAfterSeconds !== null) {
+    delay = failure.retryAfterSeconds * 1000 + 50; // honour retry_after exactly, plus a hair
+  } else {
+    const exp = policy.baseDelayMs * 2 ** Math.max(0, ctx.attempts - 1);
+    delay = Math.min(policy.maxDelayMs, exp) * (1 + (ctx.jitter ?? 0));
+  }
+  const at = nowMs + delay;
+  if (at - ctx.createdAtMs > policy.giveUpAfterMs) {
+    const what = failure.kind === "network" ? failure.message : `${failure.status}: ${failure.description}`;
+    return {
+      retry: false,
+      why: `gave up after ${ctx.attempts} attempt(s) over ${Math.round((nowMs - ctx.createdAtMs) / 1000)}s (last: ${what})`,
+    };
+  }
+  return { retry: true, atMs: at };
+}

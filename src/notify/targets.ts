@@ -1,0 +1,72 @@
+/**
+ * Target syntax (repeatable --notify): telegram:<chatId> · telegram:<chatId>:topic:<threadId> ·
+ * openclaw:<channel>:<target> · webhook:<url> · console. Parsing is strict: a typo is an error
+ * with the value and the fix, never a silently different destination.
+ */
+import { UsageError } from "../errors.js";
+import type { Target } from "./channel.js";
+
+const CHAT_ID = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
+const THREAD_ID = /^\d{1,10}$/;
+const CHANNEL = /^[a-z][a-z0-9_-]{0,31}$/;
+
+export const TARGET_HELP =
+  "telegram:<chatId>, telegram:<chatId>:topic:<threadId>, openclaw:<channel>:<target>, webhook:<https-url>, console";
+
+export function parseTarget(raw: string): Target {
+  const s = raw.trim();
+  const bad = (why: string) =>
+    new UsageError(`--notify ${JSON.stringify(raw)}: ${why}. Targets: ${TARGET_HELP}`);
+  if (s === "console") return { scheme: "console" };
+  const colon = s.indexOf(":");
+  const scheme = colon < 0 ? s : s.slice(0, colon);
+  const rest = colon < 0 ? "" : s.slice(colon + 1);
+  switch (scheme) {
+    case "telegram": {
+      const m = rest.match(/^([^:]+)(?::topic:([^:]+))?$/);
+      if (!m) throw bad("expected telegram:<chatId> or telegram:<chatId>:topic:<threadId>");
+      const [, chatId, thread] = m;
+      if (!CHAT_ID.test(chatId!))
+        throw bad(`"${chatId}" is not a Telegram chat id (a number such as -1001234567890, or @channelname)`);
+      if (thread !== undefined && !THREAD_ID.test(thread))
+        throw bad(`"${thread}" is not a topic id (a positive number)`);
+      return { scheme: "telegram", chatId: chatId!, threadId: thread === undefined ? null : Number(thread) };
+    }
+    case "openclaw": {
+      const i = rest.indexOf(":");
+      const channel = i < 0 ? rest : rest.slice(0, i);
+      const target = i < 0 ? "" : rest.slice(i + 1);
+      if (!CHANNEL.test(channel))
+        throw bad(`"${channel}" is not an OpenClaw channel name (e.g. whatsapp, discord, telegram)`);
+      if (target.trim() === "")
+        throw bad("the OpenClaw target is missing, e.g. openclaw:whatsapp:+15551234567");
+      const topic = channel === "telegram" ? target.match(/^(.+):topic:(\d+)$/) : null;
+      return topic
+        ? { scheme: "openclaw", channel, target: topic[1]!, threadId: topic[2]! }
+        : { scheme: "openclaw", channel, target, threadId: null };
+    }
+    case "webhook":
+      if (rest === "") throw bad("the webhook URL is missing, e.g. webhook:https://example.com/hooks/cctask");
+      return { scheme: "webhook", url: rest };
+    default:
+      throw bad(`unknown target scheme "${scheme}"`);
+  }
+}
+
+/** The canonical string of a target: how it is stored and shown. */
+export function formatTarget(t: Target): string {
+  switch (t.scheme) {
+    case "telegram":
+      return `telegram:${t.chatId}${t.threadId === null ? "" : `:topic:${t.threadId}`}`;
+    case "openclaw":
+      return `openclaw:${t.channel}:${t.target}${t.threadId === null ? "" : `:topic:${t.threadId}`}`;
+    case "webhook":
+      return `webhook:${t.url}`;
+    case "console":
+      return "console";
+    default: {
+      const never: never = t;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Turns what came back from the Bot API into data (telegram.md §1, §7): the service answered
+ * (ok, or a *remote* refusal with its error_code, description and retry_after) or it did not
+ * (*network*). Classified by code, never by description text (tdlib/telegram-bot-api#863).
+ */
+import type { DeliveryFailure } from "./channel.js";
+
+export type ApiAnswer = { ok: true; result: unknown } | { ok: false; failure: DeliveryFailure };
+
+/** The raw HTTP exchange, as far as it got. */
+export interface RawReply {
+  status: number;
+  body: string;
+}
+
+interface BotApiReply {
+  ok: boolean;
+  result?: unknown;
+  error_code?: unknown;
+  description?: unknown;
+  parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown };
+}
+
+/** Classifies an HTTP reply to `method`; `token` is scrubbed from every text kept. */
+export function classifyReply(method: string, reply: RawReply, token: string): ApiAnswer {
+  const json = parseBotApiReply(reply.body);
+  if (json?.ok) return { ok: true, result: json.result };
+  if (json) {
+    const status = typeof json.error_code === "number" ? json.error_code : reply.status;
+    const retryAfter = json.parameters?.retry_after;
+    const migrateTo = json.parameters?.migrate_to_chat_id;
+    // The new chat id is the fix for an upgraded group; the failure has no field for it.
+    const hint = migrateTo === undefined ? "" : ` (migrate_to_chat_id: ${String(migrateTo)})`;
+    const description = typeof json.description === "string" ? json.description : `HTTP ${reply.status}`;
+    return remote(
+      status,
+      redactToken(description + hint, token),
+      typeof retryAfter === "number" ? retryAfter : null,
+    );
+  }
+  // Not a Bot API answer: a proxy or load balancer spoke. A 5xx page means Telegram never answered.
+  const snippet = redactToken(reply.body.replace(/\s+/g, " ").trim().slice(0, 200), token);
+  const what = `HTTP ${reply.status} without a Bot API answer${snippet ? `: ${snippet}` : ""}`;
+  if (reply.status >= 400 && reply.status < 500) return remote(reply.status, what, null);
+  return { ok: false, failure: { kind: "network", message: `Telegram ${method}: ${what}` } };
+}
+
+/** A failure where no answer arrived (refused, reset, timed out, DNS). */
+export function describeNetworkError(method: string, host: string, err: unknown, token: string): ApiAnswer {
+  const code = (err as { code?: unknown } | null)?.code;
+  const text = err instanceof Error ? err.message : String(err);
+  const detail = typeof code === "string" && !text.includes(code) ? `${code}: ${text}` : text;
+  const message = redactToken(`Telegram ${method}: no answer from ${host} (${detail})`, token);
+  return { ok: false, failure: { kind: "network", message } };
+}
+
+/**
+ * 429 and 5xx may work later; every other 4xx will not for this message or target
+ * (401 token, 403 blocked/kicked, 400 chat or thread not found, too long, bad markup…).
+ */
+export function isPermanentStatus(status: number): boolean {
+  if (status === 429 || status === 408) return false;
+  return status >= 400 && status < 500;
+}
+
+export function isParseEntitiesError(failure: DeliveryFailure): boolean {
+  return (
+    failure.kind === "remote" && failure.status === 400 && /can't parse entities/i.test(failure.description)
+  );
+}
+
+export function isNotModifiedError(failure: DeliveryFailure): boolean {
+  return (
+    failure.kind === "remote" &&
+    failure.status === 400 &&
+    /message is not modified/i.test(failure.description)
+  );
+}
+
+/** The token travels in the URL path, so any echoed URL would leak it. */
+export function redactToken(text: string, token: string): string {
+  return token ? text.split(token).join("<token>") : text;
+}
+
+function remote(status: number, description: string, retryAfterSeconds: number | null): ApiAnswer {
+  const failure: DeliveryFailure = {
+    kind: "remote",
+    status,
+    description,
+    retryAfterSeconds,
+    permanent: isPermanentStatus(status),
+  };
+  return { ok: false, failure };
+}
+
+function parseBotApiReply(body: string): BotApiReply | null {
+  try {
+    const json: unknown = JSON.parse(body);
+    if (typeof json === "object" && json !== null && typeof (json as { ok?: unknown }).ok === "boolean") {
+      return json as BotApiReply;
+    }
+  } catch {
+    // not JSON: handled by the caller as a proxy page
+  }
+  return null;
+}

@@ -1,0 +1,82 @@
+/**
+ * One HTTP exchange with a deadline, reported as data: the service's answer (any status), or
+ * "no answer" with a readable reason. Shared by the gateway client and the webhook channel.
+ * Messages name only the peer's origin: paths and query strings may carry secrets.
+ */
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export type HttpExchange = { answered: true; answer: HttpAnswer } | { answered: false; message: string };
+
+export interface HttpRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** Who we are talking to, for messages (e.g. "the OpenClaw gateway"). */
+  peer: string;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+/** Undici hides the socket error in `cause`; that is the part worth showing. */
+function describeError(e: unknown, timeoutMs: number): string {
+  if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) {
+    return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
+  }
+  const cause = e instanceof Error ? (e.cause as { code?: string; message?: string } | undefined) : undefined;
+  if (cause?.code && cause.message)
+    return cause.message.includes(cause.code) ? cause.message : `${cause.code}: ${cause.message}`;
+  if (cause?.message) return cause.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function exchangeHttp(req: HttpRequest): Promise<HttpExchange> {
+  try {
+    const res = await fetch(req.url, {
+      method: req.method,
+      ...(req.headers ? { headers: req.headers } : {}),
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      // A redirect could carry the body (and its signature or token) somewhere unvetted.
+      redirect: "manual",
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
+    const text = await res.text();
+    return { answered: true, answer: { status: res.status, headers: res.headers, text } };
+  } catch (e) {
+    return {
+      answered: false,
+      message: `no answer from ${req.peer} at ${originOf(req.url)}: ${describeError(e, req.timeoutMs)}`,
+    };
+  }
+}
+
+/** Retry-After as seconds (delta-seconds or an HTTP date), or null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number = Date.now()): number | null {
+  if (value === null || value.trim() === "") return null;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+/** Parse a JSON body; null when it is not JSON. */
+export function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { NotificationContent, SendRequest } from "../../src/notify/channel.js";
+import { OPENCLAW_MESSAGE_LIMIT, OpenClawChannel, renderOpenClawMessage } from "../../src/notify/openclaw.js";
+import { type FakeGateway, startFakeGateway } from "../fakes/gateway.js";
+
+const final: NotificationContent = {
+  kind: "final",
+  icon: "✅",
+  title: "Claude Code task complete!",
+  fields: [
+    ["Task", "fix the tests"],
+    ["Project", "/home/u/p"],
+  ],
+  quote: { label: "Result (12 chars)", text: "All green.\nDone." },
+  footer: "Full output: /home/u/.cctask/runs/r1/result.md",
+  line: "✅ r1 complete",
+  silent: false,
+};
+
+function request(
+  content: NotificationContent,
+  threadId: string | null = null,
+  channel = "telegram",
+): SendRequest {
+  return {
+    target: { scheme: "openclaw", channel, target: "-1009876", threadId },
+    content,
+    runId: "r1",
+    deliveryId: "r1:final:0",
+  };
+}
+
+describe("renderOpenClawMessage", () => {
+  it("renders light Markdown: bold title and labels, the quote, the footer", () => {
+    expect(renderOpenClawMessage(final)).toBe(
+      [
+        "✅ **Claude Code task complete!**",
+        "**Task:** fix the tests",
+        "**Project:** /home/u/p",
+        "",
+        "**Result (12 chars):**",
+        "All green.",
+        "Done.",
+        "",
+        "Full output: /home/u/.cctask/runs/r1/result.md",
+      ].join("\n"),
+    );
+  });
+
+  it("sends heartbeats as their one line", () => {
+    expect(renderOpenClawMessage({ ...final, kind: "heartbeat", line: "📡 🟢 CC (3min) | sub:0" })).toBe(
+      "📡 🟢 CC (3min) | sub:0",
+    );
+  });
+
+  it("truncates a long quote to fit, closing an open code fence and pointing to the footer", () => {
+    const text = `\`\`\`ts\n${"x".repeat(10_000)}\n\`\`\``;
+    const out = renderOpenClawMessage({ ...final, quote: { label: "Result", text } });
+    expect(out.length).toBeLessThanOrEqual(OPENCLAW_MESSAGE_LIMIT);
+    expect(out).toMatch(/x\n```\n… \(truncated; the full text is linked below\)\n\nFull output: /);
+  });
+});
+
+describe("OpenClawChannel", () => {
+  let gw: FakeGateway;
+  beforeEach(async () => {
+    gw = await startFakeGateway();
+  });
+  afterEach(async () => {
+    await gw.close();
+  });
+
+  it("sends through the message tool with threadId and silent (Telegram), returning the message id", async () => {
+    const channel = new OpenClawChannel({ gateway: { url: gw.url, token: gw.token } });
+    const out = await channel.send(request({ ...final, silent: true }, "7"));
+    expect(out).toEqual({ ok: true, remoteId: "1" });
+    expect(gw.messages).toEqual([
+      {
+        action: "send",
+        channel: "telegram",
+        target: "-1009876",
+        message: renderOpenClawMessage(final),
+        silent: true,
+        threadId: "7",
+      },
+    ]);
+  });
+
+  it("leaves silent out for other channels and threadId out when unset", async () => {
+    const channel = new OpenClawChannel({ gateway: () => ({ url: gw.url, token: gw.token }) });
+    await channel.send(request({ ...final, silent: true }, null, "whatsapp"));
+    expect(gw.messages[0]).toEqual({
+      action: "send",
+      channel: "whatsapp",
+      target: "-1009876",
+      message: renderOpenClawMessage(final),
+    });
+  });
+
+  it("passes a tool failure through as a remote failure", async () => {
+    gw.inject({ type: "tool-error", error: "Channel is unavailable: whatsapp" });
+    const channel = new OpenClawChannel({ gateway: { url: gw.url, token: gw.token } });
+    expect(await channel.send(request(final, null, "whatsapp"))).toEqual({
+      ok: false,
+      failure: {
+        kind: "remote",
+        status: 200,
+        description: "Channel is unavailable: whatsapp",
+        retryAfterSeconds: null,
+        permanent: true,
+      },
+    });
+  });
+});
