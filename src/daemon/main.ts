@@ -2,10 +2,10 @@
  * The daemon's lifecycle, in order: state dir → config → lock → pid file → database →
  * reconcile → signals → serve → exit when idle. A failing part is logged, never silently fatal.
  */
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../config.js";
+import { configPath, loadConfig } from "../config.js";
 import { openDb } from "../store/db.js";
 import { countActive } from "../store/runs.js";
 import { createApi } from "./api.js";
@@ -33,6 +33,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
   chmodSync(stateDir, 0o700);
   mkdirSync(join(stateDir, "runs"), { recursive: true, mode: 0o700 });
   const log = fileLogger(join(stateDir, DAEMON_FILES.log));
+  let loadedStamp = configStamp(stateDir);
   const config = loadConfig(stateDir);
 
   const lock = await acquireLock(stateDir);
@@ -74,6 +75,11 @@ export async function runDaemon(stateDir: string): Promise<void> {
     notifier,
     onActivity: () => {
       lastActivity = Date.now();
+      const stamp = configStamp(stateDir);
+      if (stamp !== loadedStamp) {
+        loadedStamp = stamp;
+        reloadConfig(ctx);
+      }
     },
     shutdown: () => void shutdown("requested"),
   });
@@ -138,4 +144,24 @@ function writeCctaskShim(stateDir: string): void {
     `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cli)} "$@"\n`,
     { mode: 0o700 },
   );
+}
+
+/** Identifies the config file's current version (mtime and size), or its absence. */
+function configStamp(stateDir: string): string {
+  try {
+    const st = statSync(configPath(stateDir));
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return "absent";
+  }
+}
+
+/** An edited config.json5 takes effect at the next request; a broken edit keeps the last good one. */
+function reloadConfig(ctx: DaemonContext): void {
+  try {
+    ctx.config = loadConfig(ctx.stateDir);
+    ctx.log.info("config.json5 changed: reloaded");
+  } catch (e) {
+    ctx.log.warn(`config.json5 changed but is invalid, keeping the previous settings: ${(e as Error).message}`);
+  }
 }
