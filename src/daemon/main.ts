@@ -162,6 +162,8 @@ function reloadConfig(ctx: DaemonContext): void {
     ctx.config = loadConfig(ctx.stateDir);
     ctx.log.info("config.json5 changed: reloaded");
   } catch (e) {
-    ctx.log.warn(`config.json5 changed but is invalid, keeping the previous settings: ${(e as Error).message}`);
+    ctx.log.warn(
+      `config.json5 changed but is invalid, keeping the previous settings: ${(e as Error).message}`,
+    );
   }
 }
