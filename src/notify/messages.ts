@@ -49,7 +49,10 @@ export function sessionMessage(v: RunView, sessionId: string): NotificationConte
     kind: "session",
     icon: "📝",
     title: `Session: ${sessionId}`,
-    fields: [["Resume with", `cctask run --resume ${sessionId}`]],
+    fields: [
+      ["Run", v.id],
+      ["Resume with", `cctask run --resume ${sessionId}`],
+    ],
     quote: null,
     footer: null,
     line: `📝 Session: ${sessionId} (run ${v.id})`,
