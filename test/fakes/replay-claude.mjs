@@ -4,6 +4,7 @@
 //   REPLAY_FILE=<path>        print the lines of a recorded transcript (test/fixtures/transcripts)
 //   REPLAY_DELAY_MS=<n>       pause between lines
 //   REPLAY_EMIT_FOR_S=<n>     emit synthetic tool-use events for n seconds (REPLAY_INTERVAL_MS apart)
+//   REPLAY_STAMP=1            put the wall-clock time of writing in each synthetic Bash command (t=<ms>)
 //   REPLAY_MALFORMED=1        include a line that is not JSON
 //   REPLAY_RESULT=<text>      the result text (default "replayed")
 //   REPLAY_IS_ERROR=1         the result says is_error:true (an agent error)
@@ -94,6 +95,7 @@ async function main() {
     if (directive("REPLAY_MALFORMED")) emit('{"type":"assistant", this is not json');
     const emitFor = num("REPLAY_EMIT_FOR_S", 0) * 1000;
     const interval = num("REPLAY_INTERVAL_MS", 1000);
+    const stamp = directive("REPLAY_STAMP") === "1";
     const start = Date.now();
     let n = 0;
     while (Date.now() - start < emitFor) {
@@ -103,7 +105,7 @@ async function main() {
           type: "tool_use",
           id: `toolu_replay_${n}`,
           name: "Bash",
-          input: { command: `echo step ${n}` },
+          input: { command: stamp ? `echo step ${n} t=${Date.now()}` : `echo step ${n}` },
         }),
       );
       emit({

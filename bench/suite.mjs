@@ -1,0 +1,88 @@
+/**
+ * The four measurements of bench/RESULTS.md, one after another, in temp dirs. Raw figures are
+ * appended to bench/data/results.jsonl. BENCH_QUICK=1: a small version of each, written to
+ * bench/data/RESULTS.quick.md instead.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { benchLaunch } from "./launch.mjs";
+import { machine } from "./lib/machine.mjs";
+import { cleanupAll, runNode } from "./lib/sandbox.mjs";
+import { ensureTranscript } from "./lib/transcript.mjs";
+import { benchMemory } from "./memory.mjs";
+import { renderReport } from "./report.mjs";
+import { benchScale } from "./scale.mjs";
+import { benchThroughput } from "./throughput.mjs";
+
+const HERE = import.meta.dirname;
+const DATA = join(HERE, "data");
+const MiB = 1024 * 1024;
+const quick = process.env.BENCH_QUICK === "1";
+const size = quick ? { big: 20, small: 2 } : { big: 200, small: 20 };
+
+const log = (msg) => process.stdout.write(`${msg}\n`);
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    log(`${sig}: cleaning up`);
+    cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+/** RESULTS.md is checked by `biome check bench`: give it the project's markdown format. */
+async function formatMarkdown(path) {
+  const biome = resolve(HERE, "../node_modules/@biomejs/biome/bin/biome");
+  const r = await runNode([biome, "format", "--write", path], { env: process.env });
+  if (r.code !== 0) log(`biome format ${path} failed (exit ${r.code}): ${r.stderr}`);
+}
+
+async function foldedToolCalls(path) {
+  const r = await runNode([join(HERE, "throughput-worker.mjs"), "cctask", path], { env: process.env });
+  return JSON.parse(r.stdout).toolCalls;
+}
+
+async function main() {
+  const t0 = Date.now();
+  const load = [];
+  const big = ensureTranscript(join(DATA, `transcript-${size.big}MiB.jsonl`), size.big * MiB);
+  const small = ensureTranscript(join(DATA, `transcript-${size.small}MiB.jsonl`), size.small * MiB);
+
+  log(`1a/1b. throughput over ${(big.bytes / 1e6).toFixed(0)} MB`);
+  load.push(loadavg()[0]);
+  const throughput = await benchThroughput({ transcript: big, rounds: 3, log });
+
+  log("1c. daemon memory");
+  load.push(loadavg()[0]);
+  const memory = [];
+  for (const t of [small, big]) {
+    const m = await benchMemory({ transcript: t });
+    memory.push({ ...m, expectedToolCalls: await foldedToolCalls(t.path) });
+    log(`  ${(t.bytes / 1e6).toFixed(0)} MB: peak RSS ${m.peakRssMb.toFixed(0)} MB, run ${m.runMs} ms`);
+  }
+
+  log("2. launch");
+  load.push(loadavg()[0]);
+  const launch = await benchLaunch({ iterations: quick ? 5 : 20, log });
+
+  log("3. scale");
+  load.push(loadavg()[0]);
+  const scale = quick
+    ? await benchScale({ runs: 10, emitSeconds: 10, log })
+    : await benchScale({ runs: 100, emitSeconds: 60, log });
+
+  const results = { machine: machine(), load, throughput, memory, launch, scale };
+  mkdirSync(DATA, { recursive: true });
+  appendFileSync(join(DATA, "results.jsonl"), `${JSON.stringify({ quick, ...results })}\n`);
+  const out = quick ? join(DATA, "RESULTS.quick.md") : join(HERE, "RESULTS.md");
+  writeFileSync(out, renderReport(results));
+  await formatMarkdown(out);
+  log(`wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+export async function runSuite() {
+  try {
+    await main();
+  } finally {
+    await cleanupAll();
+  }
+}
