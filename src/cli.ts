@@ -1,39 +1,26 @@
 #!/usr/bin/env node
-import { DAEMON_HELP, daemonCommand } from "./commands/daemon.js";
-import { type CommandIo, processIo } from "./commands/io.js";
-import { LOGS_HELP, logsCommand } from "./commands/logs.js";
-import { NOTIFICATIONS_HELP, NOTIFY_HELP, notificationsCommand, notifyCommand } from "./commands/notify.js";
-import { RUN_HELP, runCommand } from "./commands/run.js";
-import { SESSIONS_HELP, sessionsCommand } from "./commands/sessions.js";
-import { LIST_HELP, listCommand, STATUS_HELP, statusCommand } from "./commands/status.js";
 /**
  * cctask: argv → command → output. The only place that sets the process exit code.
+ * Commands are loaded on demand: a `cctask status` does not pay for loading the daemon.
  */
-import {
-  CANCEL_HELP,
-  cancelCommand,
-  RESULT_HELP,
-  resultCommand,
-  WAIT_HELP,
-  waitCommand,
-} from "./commands/wait.js";
+import { type CommandIo, processIo } from "./commands/io.js";
 import { ExitCode, isCctaskError } from "./errors.js";
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  run: { run: runCommand, help: RUN_HELP },
-  status: { run: statusCommand, help: STATUS_HELP },
-  list: { run: listCommand, help: LIST_HELP },
-  ps: { run: listCommand, help: LIST_HELP },
-  logs: { run: logsCommand, help: LOGS_HELP },
-  wait: { run: waitCommand, help: WAIT_HELP },
-  cancel: { run: cancelCommand, help: CANCEL_HELP },
-  result: { run: resultCommand, help: RESULT_HELP },
-  sessions: { run: sessionsCommand, help: SESSIONS_HELP },
-  notify: { run: notifyCommand, help: NOTIFY_HELP },
-  notifications: { run: notificationsCommand, help: NOTIFICATIONS_HELP },
-  daemon: { run: daemonCommand, help: DAEMON_HELP },
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import("./commands/run.js")).runCommand,
+  status: async () => (await import("./commands/status.js")).statusCommand,
+  list: async () => (await import("./commands/status.js")).listCommand,
+  ps: async () => (await import("./commands/status.js")).listCommand,
+  logs: async () => (await import("./commands/logs.js")).logsCommand,
+  wait: async () => (await import("./commands/wait.js")).waitCommand,
+  cancel: async () => (await import("./commands/wait.js")).cancelCommand,
+  result: async () => (await import("./commands/wait.js")).resultCommand,
+  sessions: async () => (await import("./commands/sessions.js")).sessionsCommand,
+  notify: async () => (await import("./commands/notify.js")).notifyCommand,
+  notifications: async () => (await import("./commands/notify.js")).notificationsCommand,
+  daemon: async () => (await import("./commands/daemon.js")).daemonCommand,
 };
 
 const HELP = `cctask — run Claude Code tasks in the background, supervised, and know how they ended.
@@ -66,15 +53,15 @@ async function main(argv: string[]): Promise<number> {
     io.out("0.1.0");
     return ExitCode.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.err(
       `cctask: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}. See: cctask --help`,
     );
     return ExitCode.usage;
   }
   try {
-    return await command.run(rest, io);
+    return await (await load())(rest, io);
   } catch (e) {
     if (isCctaskError(e)) {
       io.err(`cctask ${name}: ${e.message}`);

@@ -4,11 +4,10 @@
  * mistake is reported with the file, the key, the value and the fix.
  */
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
 import JSON5 from "json5";
 import { z } from "zod";
 import { UsageError } from "./errors.js";
+import { configPath } from "./state-dir.js";
 
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
@@ -96,15 +95,6 @@ const ConfigSchema = z
   .strict();
 
 export type Config = z.infer<typeof ConfigSchema>;
-
-export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const home = env.CCTASK_HOME;
-  return home && home.length > 0 ? resolve(home) : join(homedir(), ".cctask");
-}
-
-export function configPath(dir: string): string {
-  return join(dir, "config.json5");
-}
 
 export function loadConfig(dir: string): Config {
   const path = configPath(dir);

@@ -1,8 +1,7 @@
 /** `cctask daemon start|stop|status|run` — normally never needed: any command starts the daemon. */
 import { connectDaemon, DaemonClient, socketPath } from "../client.js";
-import { stateDir } from "../config.js";
-import { DaemonAlreadyRunning, runDaemon } from "../daemon/main.js";
 import { UnavailableError, UsageError } from "../errors.js";
+import { stateDir } from "../state-dir.js";
 import { parseCommandArgs } from "./args.js";
 import { type CommandIo, printHelp } from "./io.js";
 
@@ -30,7 +29,8 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
   const home = stateDir(io.env);
   const json = Boolean(args.values.json);
   switch (sub) {
-    case "run":
+    case "run": {
+      const { DaemonAlreadyRunning, runDaemon } = await import("../daemon/main.js"); // only the daemon pays for loading it
       try {
         await runDaemon(home);
       } catch (e) {
@@ -41,6 +41,7 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
         throw e;
       }
       return -1; // keep the process alive: the daemon runs until it decides to exit
+    }
     case "start": {
       const client = await connectDaemon(home, { autostart: true });
       const h = await client.health();

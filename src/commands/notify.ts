@@ -4,9 +4,9 @@
  * `cctask notifications RUN`: what was sent where, when, and what failed and why.
  */
 import { connectDaemon } from "../client.js";
-import { stateDir } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { NotificationView } from "../protocol.js";
+import { stateDir } from "../state-dir.js";
 import { parseCommandArgs } from "./args.js";
 import { type CommandIo, printHelp } from "./io.js";
 

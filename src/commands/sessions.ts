@@ -2,9 +2,9 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { connectDaemon } from "../client.js";
-import { stateDir } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { SessionView } from "../protocol.js";
+import { stateDir } from "../state-dir.js";
 import { parseCommandArgs, str } from "./args.js";
 import { formatCost, formatTable } from "./format.js";
 import { type CommandIo, printHelp } from "./io.js";

@@ -1,6 +1,6 @@
 /** `cctask status [RUN]` and `cctask list` (alias ps): what runs are doing, or how they ended. */
 import { connectDaemon } from "../client.js";
-import { stateDir } from "../config.js";
+import { stateDir } from "../state-dir.js";
 import { parseCommandArgs, positiveNumber, str } from "./args.js";
 import { formatStatus, formatTable } from "./format.js";
 import { type CommandIo, printHelp } from "./io.js";

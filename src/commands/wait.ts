@@ -2,11 +2,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectDaemon, type DaemonClient } from "../client.js";
-import { stateDir } from "../config.js";
 import { LineTail } from "../daemon/tail.js";
 import { UsageError } from "../errors.js";
 import type { RunView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
+import { stateDir } from "../state-dir.js";
 import { parseCommandArgs } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
 import { stateLabel } from "./format.js";

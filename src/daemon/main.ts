@@ -5,7 +5,8 @@
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { configPath, loadConfig } from "../config.js";
+import { loadConfig } from "../config.js";
+import { configPath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
 import { countActive } from "../store/runs.js";
 import { createApi } from "./api.js";

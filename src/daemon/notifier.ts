@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { configPath } from "../config.js";
 import { UsageError } from "../errors.js";
 import { type Credentials, resolveCredentials } from "../notify/credentials.js";
 import { ChannelRegistry, formatTarget, parseTarget, type Target } from "../notify/index.js";
@@ -20,6 +19,7 @@ import {
 import { Outbox } from "../notify/outbox.js";
 import { validateWebhookUrl } from "../notify/webhook.js";
 import { checkGateway } from "../openclaw/gateway.js";
+import { configPath } from "../state-dir.js";
 import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
 import { activeRuns, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
