@@ -3,14 +3,12 @@
  * Messages API: cctask is driven through its CLI and --json output, the way a user drives it.
  * The agent inherits the caller's environment, so the offline env goes into the `cctask` calls.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunView } from "../../src/protocol.js";
 import { type FakeAnthropic, startFakeAnthropic } from "../fakes/anthropic-api.js";
 import type { MessageReply } from "../fakes/anthropic-reply.js";
-import { CLAUDE_BIN, offlineClaudeEnv } from "../fakes/claude-env.js";
 import { createSandbox, type Sandbox, waitFor } from "../helpers/cctask.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -23,7 +21,6 @@ const text = (t: string): MessageReply => ({ blocks: [{ type: "text", text: t }]
 
 let fake: FakeAnthropic;
 let sb: Sandbox | undefined;
-let scratch: string | undefined;
 
 beforeAll(async () => {
   fake = await startFakeAnthropic({
@@ -76,18 +73,11 @@ afterAll(async () => {
 afterEach(async () => {
   await sb?.cleanup();
   sb = undefined;
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-  scratch = undefined;
 });
 
 /** A sandbox whose cctask calls carry the offline env for the real CLI (own HOME and TMPDIR). */
 function realSandbox(): Sandbox {
-  scratch = mkdtempSync(join(tmpdir(), "cctask-claude-real-"));
-  const home = join(scratch, "home");
-  const tmp = join(scratch, "tmp");
-  mkdirSync(home);
-  mkdirSync(tmp);
-  sb = createSandbox({ claudeBin: CLAUDE_BIN, env: offlineClaudeEnv({ baseUrl: fake.url, home, tmp }) });
+  sb = createSandbox({ claudeApi: fake.url });
   return sb;
 }
 

@@ -1,15 +1,6 @@
-/**
- * Every notification kind for real runs: the REAL Claude Code CLI against the fake Messages API,
- * reporting to the fake Telegram Bot API — including an update the agent sends itself with
- * `cctask notify` through the CLI's Bash tool.
- */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { NotificationView, RunView } from "../../src/protocol.js";
 import { type FakeAnthropic, startFakeAnthropic } from "../fakes/anthropic-api.js";
-import { CLAUDE_BIN, offlineClaudeEnv } from "../fakes/claude-env.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-api.js";
 import { createSandbox, type Sandbox, waitFor } from "../helpers/cctask.js";
 
@@ -18,7 +9,6 @@ const TOPIC = 12;
 let fake: FakeAnthropic;
 let tg: FakeTelegram;
 let sb: Sandbox;
-let scratch: string;
 
 beforeAll(async () => {
   fake = await startFakeAnthropic();
@@ -30,22 +20,12 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await sb?.cleanup();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 function realSandbox(config: object): Sandbox {
-  scratch = mkdtempSync(join(tmpdir(), "cctask-delivery-real-"));
-  const home = join(scratch, "home");
-  const tmp = join(scratch, "tmp");
-  mkdirSync(home);
-  mkdirSync(tmp);
   sb = createSandbox({
-    claudeBin: CLAUDE_BIN,
-    env: {
-      ...offlineClaudeEnv({ baseUrl: fake.url, home, tmp }),
-      TELEGRAM_BOT_TOKEN: tg.token,
-      CCTASK_TELEGRAM_API_ROOT: tg.apiRoot,
-    },
+    claudeApi: fake.url,
+    env: { TELEGRAM_BOT_TOKEN: tg.token, CCTASK_TELEGRAM_API_ROOT: tg.apiRoot },
   });
   sb.writeConfig(config);
   return sb;

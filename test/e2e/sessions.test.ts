@@ -3,18 +3,15 @@
  * recording, resume by id and by label, refusals, queueing, import of the original's registry.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunView, SessionDetail, SessionView } from "../../src/protocol.js";
 import { type FakeAnthropic, startFakeAnthropic } from "../fakes/anthropic-api.js";
-import { CLAUDE_BIN, offlineClaudeEnv } from "../fakes/claude-env.js";
 import { createSandbox, type Sandbox } from "../helpers/cctask.js";
 
 let fake: FakeAnthropic;
 let sb: Sandbox;
-let scratch: string;
 
 beforeAll(async () => {
   fake = await startFakeAnthropic();
@@ -24,16 +21,10 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await sb?.cleanup();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 function realSandbox(): Sandbox {
-  scratch = mkdtempSync(join(tmpdir(), "cctask-sessions-"));
-  const home = join(scratch, "home");
-  const tmp = join(scratch, "tmp");
-  mkdirSync(home);
-  mkdirSync(tmp);
-  sb = createSandbox({ claudeBin: CLAUDE_BIN, env: offlineClaudeEnv({ baseUrl: fake.url, home, tmp }) });
+  sb = createSandbox({ claudeApi: fake.url });
   return sb;
 }
 
@@ -116,7 +107,7 @@ describe("sessions", () => {
     const none = await sb.cli(["run", "-t", "SCEN_PLAIN x", "--resume", "no such label"]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no session has the id or label "no such label"/);
-    const other = join(scratch, "elsewhere");
+    const other = join(sb.root, "elsewhere");
     mkdirSync(other);
     const conflict = await sb.cli(["run", "-t", "SCEN_PLAIN x", "--resume", a.sessionId!, "-p", other]);
     expect(conflict.code).toBe(2);
@@ -228,7 +219,7 @@ describe("import of the original registry", () => {
 
   it("imports idempotently and keeps the original's facts", async () => {
     realSandbox();
-    const file = join(scratch, "claude_sessions.json");
+    const file = join(sb.root, "claude_sessions.json");
     writeFileSync(file, JSON.stringify(original));
     const first = await sb.json<{ added: number; updated: number; skipped: string[] }>([
       "sessions",
@@ -262,7 +253,7 @@ describe("import of the original registry", () => {
 
   it("reports a corrupt file and leaves it untouched", async () => {
     realSandbox();
-    const file = join(scratch, "claude_sessions.json");
+    const file = join(sb.root, "claude_sessions.json");
     const corrupt = '{"sessions": {"x": {"session_id": "x", ';
     writeFileSync(file, corrupt);
     const r = await sb.cli(["sessions", "import", file]);
@@ -289,7 +280,7 @@ describe("concurrency", () => {
 
     // The original registry's write path, as specified (seed-behaviour §11): read the JSON file,
     // add one entry, write the whole file back — no lock, not atomic. 50 writers at once:
-    const file = join(scratch, "claude_sessions.json");
+    const file = join(sb.root, "claude_sessions.json");
     writeFileSync(file, '{"sessions": {}}');
     const writer = `
 import json, sys, time

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RunView } from "../../src/protocol.js";
+import { CLAUDE_BIN, offlineClaudeEnv } from "../fakes/claude-env.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const CLI = join(ROOT, "dist/cli.js");
@@ -72,17 +73,35 @@ function runGroups(home: string): number[] {
   }
 }
 
-export function createSandbox(opts: { claudeBin?: string; env?: Record<string, string> } = {}): Sandbox {
+/**
+ * @param opts.claudeApi run the REAL Claude Code CLI against the fake Messages API at this URL, with
+ *   its HOME and TMPDIR inside the sandbox (so cleanup removes them too)
+ */
+export function createSandbox(
+  opts: { claudeBin?: string; claudeApi?: string; env?: Record<string, string> } = {},
+): Sandbox {
   const root = mkdtempSync(join(tmpdir(), "cctask-test-"));
   const home = join(root, "home");
   const project = join(root, "project");
   mkdirSync(project);
+  const claude = opts.claudeApi
+    ? offlineClaudeEnv({
+        baseUrl: opts.claudeApi,
+        home: join(root, "claude-home"),
+        tmp: join(root, "claude-tmp"),
+      })
+    : {};
+  if (opts.claudeApi) {
+    mkdirSync(claude.HOME!);
+    mkdirSync(claude.TMPDIR!);
+  }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: join(root, "userhome"),
     CCTASK_HOME: home,
-    CCTASK_CLAUDE_BIN: opts.claudeBin ?? REPLAY_CLAUDE,
+    CCTASK_CLAUDE_BIN: opts.claudeBin ?? (opts.claudeApi ? CLAUDE_BIN : REPLAY_CLAUDE),
     IS_SANDBOX: "1",
+    ...claude,
     ...opts.env,
   };
   mkdirSync(env.HOME!, { recursive: true });
