@@ -115,7 +115,8 @@ function toError(body: ApiErrorBody): Error {
   return new Error(msg);
 }
 
-function isNoDaemon(e: unknown): boolean {
+/** The daemon is not there (any more): no socket, refused, or the connection dropped mid-answer. */
+export function isNoDaemon(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;
   return code === "ENOENT" || code === "ECONNREFUSED" || code === "ECONNRESET";
 }

@@ -37,6 +37,7 @@ export const SubmitRequestSchema = z
     notify: z.array(z.string()),
     heartbeatMode: z.enum(["edit", "post"]).nullable(),
     allowOfflineDelivery: z.boolean(),
+    umask: z.number().int().min(0).max(0o777),
     maxIterations: z.number().int().positive().nullable(),
     extraArgs: z.array(z.string()),
     claudeBin: z.string().min(1),

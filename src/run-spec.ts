@@ -20,6 +20,8 @@ export interface RunSpec {
   /** Canonical delivery targets (see notify/targets.ts). */
   notify: string[];
   heartbeatMode: "edit" | "post";
+  /** The caller's umask: the agent writes the user's project with it. */
+  umask: number;
 }
 
 /** Fields added after the first schema: stored specs without them read as these. */
@@ -30,6 +32,7 @@ export const SPEC_DEFAULTS = {
   promptShortenedFrom: null,
   notify: [] as string[],
   heartbeatMode: "edit",
+  umask: 0o022,
 } as const satisfies Partial<RunSpec>;
 
 export const DEFAULT_PERMISSION_MODE = "bypassPermissions";

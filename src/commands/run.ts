@@ -151,6 +151,7 @@ async function buildRequest(
     notify,
     heartbeatMode,
     allowOfflineDelivery: Boolean(v["allow-offline-delivery"]),
+    umask: process.umask(),
     extraArgs: args.rest,
     claudeBin: resolveClaudeBin(io.env, io.cwd, configuredBin),
     env: stringEnv(io.env),

@@ -1,7 +1,7 @@
 /** `cctask wait RUN…`, `cctask cancel RUN`, `cctask result RUN`. */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { connectDaemon, type DaemonClient } from "../client.js";
+import { dirname, join } from "node:path";
+import { connectDaemon, type DaemonClient, isNoDaemon } from "../client.js";
 import { LineTail } from "../daemon/tail.js";
 import { UsageError } from "../errors.js";
 import type { RunView } from "../protocol.js";
@@ -28,9 +28,18 @@ Prints the run's final text (for a run that timed out or was cancelled: the part
 
 const FLAGS = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
 
+/** Waits across daemon restarts: a daemon that went away is started again, and it re-adopts the run. */
 export async function waitUntilEnded(client: DaemonClient, id: string): Promise<RunView> {
+  let reconnects = 0;
   for (;;) {
-    const v = await client.waitOnce(id, 60_000);
+    let v: RunView;
+    try {
+      v = await client.waitOnce(id, 60_000);
+    } catch (e) {
+      if (!isNoDaemon(e) || ++reconnects > 5) throw e;
+      await connectDaemon(dirname(client.socketPath), { autostart: true });
+      continue;
+    }
     if (isFinal(v.state)) return v;
   }
 }

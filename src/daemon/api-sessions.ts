@@ -3,11 +3,11 @@ import { NotFoundError, UsageError } from "../errors.js";
 import { ImportRequestSchema, type ImportResult, type SessionDetail, type SessionView } from "../protocol.js";
 import { runsOfSession } from "../store/runs.js";
 import {
-  findSessionsByLabel,
   forgetSession,
   getSession,
   importSessions,
   listSessions,
+  matchSessionLabel,
   type SessionRow,
   setSessionLabel,
 } from "../store/sessions.js";
@@ -32,8 +32,7 @@ export function listSessionViews(ctx: DaemonContext, q: URLSearchParams): Sessio
 export function resolveSession(ctx: DaemonContext, key: string): SessionRow {
   const byId = getSession(ctx.db, key);
   if (byId) return byId;
-  const { exact, partial } = findSessionsByLabel(ctx.db, key);
-  const hits = exact.length > 0 ? exact : partial;
+  const hits = matchSessionLabel(ctx.db, key);
   if (hits.length === 1) return hits[0]!;
   if (hits.length === 0)
     throw new NotFoundError(`no session has the id or label "${key}"; see cctask sessions --hours 0`);

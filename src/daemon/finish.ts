@@ -75,6 +75,13 @@ export async function finishRun(
   return stored;
 }
 
+/** When finishing itself failed (a full disk, a vanished run directory): end it as interrupted, saying why. */
+export function endWithInternalError(ctx: DaemonContext, id: string, error: string): void {
+  const outcome: Outcome = { state: "interrupted", detail: `cctask could not finish this run: ${error}` };
+  if (finishRunRow(ctx.db, id, { outcome, exitCode: null, progress: null, offset: 0, now: Date.now() }))
+    ctx.events.emit("ended", id);
+}
+
 function withNote(o: Outcome, note: string): Outcome {
   return { ...o, detail: o.detail ? `${o.detail}; ${note}` : note } as Outcome;
 }

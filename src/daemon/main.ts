@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../config.js";
 import { configPath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
+import { countUndelivered } from "../store/notifications.js";
 import { countActive } from "../store/runs.js";
 import { createApi } from "./api.js";
 import { createEvents, type DaemonContext } from "./context.js";
@@ -57,11 +58,16 @@ export async function runDaemon(stateDir: string): Promise<void> {
   let stopping = false;
   const supervisor = new Supervisor(ctx, () => {
     lastActivity = Date.now();
-    kick(ctx, supervisor);
+    if (!stopping) kick(ctx, supervisor);
   });
   const notifier = new Notifier(ctx, supervisor);
-  ctx.events.on("ended", (runId: string) => notifier.final(runId));
-  ctx.events.on("internal-error", (runId: string, message: string) => notifier.internalError(runId, message));
+  ctx.events.on("ended", (runId: string) => {
+    try {
+      notifier.final(runId);
+    } catch (e) {
+      log.error(`run ${runId}: could not queue its final notification`, e); // other listeners (waiters) still run
+    }
+  });
   notifier.start();
   writeCctaskShim(stateDir);
   reconcile(ctx, supervisor);
@@ -100,14 +106,21 @@ export async function runDaemon(stateDir: string): Promise<void> {
   chmodSync(sockPath, 0o600);
   log.info(`daemon ${process.pid} listening on ${sockPath}`);
 
-  const idleMs = config.idleExitSeconds * 1000;
-  const idleTimer = setInterval(
-    () => {
-      const idle = connections === 0 && supervisor.size === 0 && countActive(ctx.db) === 0;
-      if (idle && Date.now() - lastActivity >= idleMs) void shutdown(`idle for ${config.idleExitSeconds}s`);
-    },
-    Math.min(1000, idleMs),
-  );
+  const idleTimer = setInterval(() => {
+    const stamp = configStamp(stateDir);
+    if (stamp !== loadedStamp) {
+      loadedStamp = stamp;
+      reloadConfig(ctx);
+    }
+    // Idle means: no run to supervise, no client, and nothing left to deliver.
+    const idle =
+      connections === 0 &&
+      supervisor.size === 0 &&
+      countActive(ctx.db) === 0 &&
+      countUndelivered(ctx.db) === 0;
+    if (idle && Date.now() - lastActivity >= ctx.config.idleExitSeconds * 1000)
+      void shutdown(`idle for ${ctx.config.idleExitSeconds}s`);
+  }, 1000);
 
   async function shutdown(why: string): Promise<void> {
     if (stopping) return;

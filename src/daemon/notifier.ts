@@ -11,7 +11,6 @@ import { ChannelRegistry, formatTarget, parseTarget, type Target } from "../noti
 import {
   finalMessage,
   heartbeatMessage,
-  internalErrorMessage,
   launchMessage,
   sessionMessage,
   updateMessage,
@@ -35,6 +34,8 @@ export class Notifier {
   private readonly registry: ChannelRegistry;
   private creds: { at: number; value: Credentials } | null = null;
   private readonly lastHeartbeat = new Map<string, number>();
+  /** Runs whose launch message is already queued (by this daemon; the outbox dedupes across restarts). */
+  private readonly launched = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -45,14 +46,16 @@ export class Notifier {
       () => this.credentials(),
       (runId) => join(runDir(ctx, runId), "console.log"),
     );
-    const r = ctx.config.notify.retry;
     this.outbox = new Outbox({
       db: ctx.db,
       log: ctx.log,
-      policy: {
-        baseDelayMs: 1000,
-        maxDelayMs: r.maxDelaySeconds * 1000,
-        giveUpAfterMs: r.giveUpAfterSeconds * 1000,
+      policy: () => {
+        const r = ctx.config.notify.retry; // read each time: config.json5 may have been edited
+        return {
+          baseDelayMs: 1000,
+          maxDelayMs: r.maxDelaySeconds * 1000,
+          giveUpAfterMs: r.giveUpAfterSeconds * 1000,
+        };
       },
       channelFor: (t) => this.registry.channelFor(t),
       heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
@@ -73,7 +76,7 @@ export class Notifier {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.outbox.stop();
-    await this.outbox.drain(3000);
+    await this.outbox.drain(20_000); // a send in flight at shutdown would otherwise become "uncertain"
   }
 
   credentials(): Credentials {
@@ -90,7 +93,12 @@ export class Notifier {
     const targets: Target[] = raw.map(parseTarget);
     this.creds = null; // a launch checks against the credentials as they are now
     for (const t of targets) {
-      const ch = this.registry.channelFor(t);
+      let ch: ReturnType<ChannelRegistry["channelFor"]>;
+      try {
+        ch = this.registry.channelFor(t);
+      } catch (e) {
+        ch = (e as Error).message; // a channel refusing its settings, e.g. an API root with a token in it
+      }
       if (typeof ch === "string") throw new UsageError(`cannot deliver to ${formatTarget(t)}: ${ch}`);
       if (t.scheme === "webhook") validateWebhookUrl(t.url);
       if (t.scheme === "openclaw" && !allowOffline) {
@@ -134,6 +142,8 @@ export class Notifier {
 
   /** Idempotent: the launch message exists once per run and target, whoever asks first. */
   launch(row: RunRow): void {
+    if (row.startedAt === null || this.launched.has(row.id)) return; // a run that never started was not launched
+    this.launched.add(row.id);
     this.put(row, "launch", 1, launchMessage(this.view(row), this.task(row)));
   }
 
@@ -155,6 +165,7 @@ export class Notifier {
     if (!row) return;
     this.lastHeartbeat.delete(runId);
     this.launch(row);
+    this.launched.delete(runId);
     let result: string;
     try {
       result = readFileSync(runFile(this.ctx, runId, "result"), "utf8");
@@ -167,11 +178,6 @@ export class Notifier {
       1,
       finalMessage(this.view(row), result, { silent: this.ctx.config.notify.finalSilent }),
     );
-  }
-
-  internalError(runId: string, error: string): void {
-    const row = getRun(this.ctx.db, runId);
-    if (row) this.put(row, "final", 1, internalErrorMessage(runId, error));
   }
 
   /** Launch fallbacks and heartbeats for running runs. */

@@ -42,7 +42,7 @@ export function isSameProcess(pid: number, startTime: string | null): boolean {
 }
 
 /** Signal every process in the group led by pgid; true if the group existed. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;

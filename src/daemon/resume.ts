@@ -5,7 +5,7 @@
 import { realpathSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import type { SubmitRequest } from "../protocol.js";
-import { findSessionsByLabel, getSession, type SessionRow } from "../store/sessions.js";
+import { getSession, matchSessionLabel, type SessionRow } from "../store/sessions.js";
 import type { DaemonContext } from "./context.js";
 import { isoTime } from "./view.js";
 
@@ -38,8 +38,7 @@ function findSession(ctx: DaemonContext, key: string): SessionRow | null {
   const byId = getSession(ctx.db, key);
   if (byId) return byId;
   if (UUID.test(key)) return null; // not in the registry; Claude may still know it
-  const { exact, partial } = findSessionsByLabel(ctx.db, key);
-  const hits = exact.length > 0 ? exact : partial;
+  const hits = matchSessionLabel(ctx.db, key);
   if (hits.length === 1) return hits[0]!;
   if (hits.length === 0)
     throw new UsageError(

@@ -10,7 +10,7 @@ import { agentEnvironment } from "../config.js";
 import type { Outcome } from "../run-state.js";
 import { activeRuns, finishRunRow, markStarted, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
-import { spawnAgent } from "./spawn.js";
+import { type Spawned, spawnAgent } from "./spawn.js";
 import type { SavedLaunch } from "./submit.js";
 import type { Supervisor } from "./supervisor.js";
 
@@ -58,14 +58,25 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
     });
     return;
   }
-  const spawned = spawnAgent({
-    runDir: dir,
-    cwd: row.spec.projectDir,
-    bin: row.spec.claudeBin,
-    args: buildClaudeArgs(row.spec),
-    env: runEnvironment(ctx, row, saved),
-  });
-  rmSync(runFile(ctx, row.id, "env"), { force: true }); // the caller's environment is not kept longer than needed
+  let spawned: Spawned;
+  try {
+    spawned = spawnAgent({
+      runDir: dir,
+      cwd: row.spec.projectDir,
+      bin: row.spec.claudeBin,
+      args: buildClaudeArgs(row.spec),
+      env: runEnvironment(ctx, row, saved),
+      umask: row.spec.umask,
+      daemonStarter: join(ctx.stateDir, "bin", "cctask"),
+    });
+  } catch (e) {
+    endUnstarted(ctx, row, {
+      state: "failed",
+      reason: "spawn_failed",
+      detail: `the agent could not be started: ${(e as Error).message}`,
+    });
+    return;
+  }
   const now = Date.now();
   markStarted(ctx.db, row.id, {
     state: "running",
@@ -74,6 +85,7 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
     agentPid: null,
     now,
   });
+  rmSync(runFile(ctx, row.id, "env"), { force: true }); // kept only until the start is recorded
   ctx.log.info(`run ${row.id}: started, process group ${spawned.pid}, in ${row.spec.projectDir}`);
   supervisor.adopt(
     { ...row, state: "running", pid: spawned.pid, pidStart: spawned.pidStart, startedAt: now },

@@ -3,6 +3,9 @@
  * process group, runs the agent with its prompt on stdin (never argv: no size limit, not visible
  * in ps) and its stdout/stderr in files, then records the exit status in a file. The wrapper
  * traps TERM so it survives our SIGTERM to the group long enough to write that status.
+ * The run's files are created private (umask 077); the agent itself runs with the caller's
+ * umask, so what it writes in the project is what the user would have written. When the agent
+ * has ended, the wrapper makes sure a daemon is there to report it (one may have died meanwhile).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -20,9 +23,10 @@ export const RUN_FILES = {
   env: "env.json",
 } as const;
 
-const WRAPPER = `d=$1; shift
+const WRAPPER = `d=$1; u=$2; w=$3; shift 3
 trap : TERM INT HUP
-"$@" <"$d/${RUN_FILES.prompt}" >"$d/${RUN_FILES.events}" 2>"$d/${RUN_FILES.stderr}" &
+umask 077
+( umask "$u"; exec "$@" ) <"$d/${RUN_FILES.prompt}" >"$d/${RUN_FILES.events}" 2>"$d/${RUN_FILES.stderr}" &
 c=$!
 echo "$$ $c" >"$d/pid.tmp" && mv "$d/pid.tmp" "$d/${RUN_FILES.pid}"
 while :; do
@@ -30,6 +34,8 @@ while :; do
   kill -0 "$c" 2>/dev/null || break
 done
 echo "$s" >"$d/exit.tmp" && mv "$d/exit.tmp" "$d/${RUN_FILES.exit}"
+[ -x "$w" ] && "$w" daemon start >/dev/null 2>&1 </dev/null
+exit 0
 `;
 
 export interface Spawned {
@@ -44,8 +50,14 @@ export function spawnAgent(opts: {
   bin: string;
   args: string[];
   env: Record<string, string>;
+  /** The caller's umask, for the agent's own files. */
+  umask: number;
+  /** A command that starts the daemon if none runs (the cctask shim), run after the agent ends. */
+  daemonStarter: string;
 }): Spawned {
-  const child = spawn("/bin/sh", ["-c", WRAPPER, "cctask-run", opts.runDir, opts.bin, ...opts.args], {
+  const umask = (opts.umask & 0o777).toString(8).padStart(3, "0");
+  const argv = ["-c", WRAPPER, "cctask-run", opts.runDir, umask, opts.daemonStarter, opts.bin, ...opts.args];
+  const child = spawn("/bin/sh", argv, {
     cwd: opts.cwd,
     env: opts.env,
     detached: true,

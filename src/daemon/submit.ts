@@ -3,8 +3,9 @@
  * the run's directory and files, then record it as queued. Any refusal leaves nothing behind.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute } from "node:path";
+import { agentEnvironment } from "../config.js";
 import { UsageError } from "../errors.js";
 import type { SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, type RunSpec } from "../run-spec.js";
@@ -69,6 +70,7 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: strin
     promptShortenedFrom: prompt.shortenedFrom,
     notify: targets,
     heartbeatMode: req.heartbeatMode ?? ctx.config.notify.heartbeatMode,
+    umask: req.umask,
   };
 
   let id = newRunId();
@@ -80,9 +82,12 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: strin
     const preamble = targets.length ? notifyPreamble(id) : "";
     writeFileSync(runFile(ctx, id, "prompt"), preamble + prompt.prompt, { mode: 0o600 });
     writeFileSync(runFile(ctx, id, "task"), req.task, { mode: 0o600 });
-    const saved: SavedLaunch = { env: req.env, runToken };
+    const saved: SavedLaunch = { env: agentEnvironment(req.env), runToken }; // no credential is written here
     writeFileSync(runFile(ctx, id, "env"), JSON.stringify(saved), { mode: 0o600 });
-    if (req.createProject) mkdirSync(projectDir, { recursive: true });
+    if (req.createProject && !existsSync(projectDir)) {
+      mkdirSync(projectDir, { recursive: true });
+      chmodSync(projectDir, 0o777 & ~req.umask); // the daemon's own umask is 077; the project is the user's
+    }
     return insertRun(ctx.db, {
       id,
       projectDir,

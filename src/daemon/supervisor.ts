@@ -11,7 +11,7 @@ import type { RunProgress } from "../agents/claude/progress.js";
 import type { StopRequest } from "../run-state.js";
 import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
-import { finishRun } from "./finish.js";
+import { endWithInternalError, finishRun } from "./finish.js";
 import { isSameProcess, signalGroup } from "./proc.js";
 import { recordSessionSeen } from "./registry.js";
 import { readAgentPid } from "./spawn.js";
@@ -19,6 +19,7 @@ import { LineTail } from "./tail.js";
 
 const POLL_MS = 1000;
 const PERSIST_MS = 1000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Watch {
   row: RunRow;
@@ -40,6 +41,8 @@ interface Watch {
 
 export class Supervisor {
   private readonly watches = new Map<string, Watch>();
+  /** Set at daemon shutdown: nothing may end a run any more; the next daemon will. */
+  private detached = false;
 
   constructor(
     private readonly ctx: DaemonContext,
@@ -70,7 +73,11 @@ export class Supervisor {
     onChildExit?.(() => this.wake(w));
     if (w.stopRequest === null) {
       const remaining = (row.startedAt ?? Date.now()) + row.spec.timeoutSeconds * 1000 - Date.now();
-      w.timeoutTimer = setTimeout(() => this.stop(row.id, "timeout"), Math.max(0, remaining));
+      // setTimeout overflows past 2^31-1 ms (24.8 days); tick() checks the deadline as well.
+      w.timeoutTimer = setTimeout(
+        () => this.stop(row.id, "timeout"),
+        Math.min(MAX_TIMER_MS, Math.max(0, remaining)),
+      );
     }
     this.wake(w);
   }
@@ -84,7 +91,7 @@ export class Supervisor {
   private createWatch(row: RunRow): Watch {
     const w: Watch = {
       row,
-      progress: row.progress ?? emptyProgress(),
+      progress: row.progress ? { ...emptyProgress(), ...row.progress } : emptyProgress(), // fields added since it was stored
       tail: new LineTail(runFile(this.ctx, row.id, "events"), row.eventsOffset),
       watcher: null,
       poll: null,
@@ -119,6 +126,7 @@ export class Supervisor {
 
   /** Stops watching everything (daemon shutdown): progress is stored, the runs keep running. */
   async detachAll(): Promise<void> {
+    this.detached = true;
     for (const w of this.watches.values()) {
       this.release(w);
       await w.tail.drain((line) => this.foldLine(w, line));
@@ -152,7 +160,6 @@ export class Supervisor {
       .then(() => {
         this.noteSession(w);
         if (w.dirty) {
-          this.ctx.events.emit("changed", w.row.id);
           if (Date.now() - w.lastPersist >= PERSIST_MS) this.persist(w);
         }
         if (existsSync(runFile(this.ctx, w.row.id, "exit"))) void this.end(w);
@@ -185,7 +192,7 @@ export class Supervisor {
 
   /** Once a second: vanished processes, watchdogs, SIGKILL after the grace, periodic persistence. */
   private tick(w: Watch): void {
-    if (w.ending) return;
+    if (w.ending || this.detached) return;
     const now = Date.now();
     const pid = w.row.pid;
     if (w.row.agentPid === null) {
@@ -201,6 +208,14 @@ export class Supervisor {
     }
     if (now - w.lastPersist >= PERSIST_MS) this.persist(w);
     const wd = this.ctx.config.watchdog;
+    if (
+      w.stopRequest === null &&
+      w.row.startedAt !== null &&
+      now >= w.row.startedAt + w.row.spec.timeoutSeconds * 1000
+    ) {
+      this.stop(w.row.id, "timeout");
+      return;
+    }
     if (w.stopRequestedAt !== null) {
       if (now - w.stopRequestedAt >= wd.killGraceSeconds * 1000) {
         this.ctx.log.warn(
@@ -227,7 +242,7 @@ export class Supervisor {
   }
 
   private async end(w: Watch): Promise<void> {
-    if (w.ending) return;
+    if (w.ending || this.detached) return;
     w.ending = true;
     this.release(w);
     try {
@@ -242,11 +257,22 @@ export class Supervisor {
         offset: w.tail.offset,
       });
     } catch (e) {
+      // Never leave a run "running" forever: record that cctask could not finish it, and say so.
       this.ctx.log.error(`run ${w.row.id}: finishing failed`, e);
-      this.ctx.events.emit("internal-error", w.row.id, (e as Error).message);
+      endWithInternalError(this.ctx, w.row.id, (e as Error).message);
     } finally {
       this.watches.delete(w.row.id);
+      if (w.row.pid !== null) this.reapGroup(w.row.pid);
       this.onEnded(w.row.id);
     }
+  }
+
+  /** Background Bash, MCP servers and the like must not outlive their run (TERM, then KILL). */
+  private reapGroup(pgid: number): void {
+    if (!signalGroup(pgid, "SIGTERM")) return;
+    const grace = this.ctx.config.watchdog.killGraceSeconds * 1000;
+    setTimeout(() => {
+      if (signalGroup(pgid, 0)) signalGroup(pgid, "SIGKILL");
+    }, grace).unref();
   }
 }

@@ -11,7 +11,8 @@ const NEWLINE = 0x0a;
 export class LineTail {
   private fh: FileHandle | null = null;
   private readonly buf = Buffer.allocUnsafe(CHUNK);
-  private partial: Buffer | null = null;
+  private partial: Buffer[] = [];
+  private partialLength = 0;
   private reading: Promise<number> | null = null;
 
   /** @param offset bytes already consumed (the end of the last complete line) */
@@ -43,7 +44,7 @@ export class LineTail {
       }
     }
     let lines = 0;
-    let pos = this.offset + (this.partial?.length ?? 0);
+    let pos = this.offset + this.partialLength;
     for (;;) {
       const { bytesRead } = await this.fh.read(this.buf, 0, CHUNK, pos);
       if (bytesRead === 0) return lines;
@@ -52,10 +53,13 @@ export class LineTail {
       let nl = this.buf.indexOf(NEWLINE, 0);
       while (nl !== -1 && nl < bytesRead) {
         let line: string;
-        if (this.partial) {
-          line = Buffer.concat([this.partial, this.buf.subarray(0, nl)]).toString("utf8");
-          this.offset += this.partial.length + nl + 1;
-          this.partial = null;
+        if (this.partial.length > 0) {
+          // A line longer than a chunk: its pieces are joined once, at its end (never quadratic).
+          this.partial.push(this.buf.subarray(0, nl));
+          line = Buffer.concat(this.partial).toString("utf8");
+          this.offset += this.partialLength + nl + 1;
+          this.partial = [];
+          this.partialLength = 0;
         } else {
           line = this.buf.toString("utf8", start, nl);
           this.offset += nl - start + 1;
@@ -68,18 +72,19 @@ export class LineTail {
         nl = this.buf.indexOf(NEWLINE, start);
       }
       if (start < bytesRead) {
-        const rest = this.buf.subarray(start, bytesRead);
-        this.partial = this.partial ? Buffer.concat([this.partial, rest]) : Buffer.from(rest);
+        this.partial.push(Buffer.from(this.buf.subarray(start, bytesRead)));
+        this.partialLength += bytesRead - start;
       }
     }
   }
 
   /** The unterminated bytes at the end of the file, if any (a last line without a newline). */
   takePartial(): string | null {
-    if (!this.partial) return null;
-    const s = this.partial.toString("utf8");
-    this.offset += this.partial.length;
-    this.partial = null;
+    if (this.partial.length === 0) return null;
+    const s = Buffer.concat(this.partial).toString("utf8");
+    this.offset += this.partialLength;
+    this.partial = [];
+    this.partialLength = 0;
     return s.length > 0 ? s : null;
   }
 

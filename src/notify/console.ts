@@ -10,7 +10,8 @@ const QUOTE_LINES = 5;
 const QUOTE_LINE_WIDTH = 200;
 
 export interface ConsoleOptions {
-  write: (line: string) => void;
+  /** Where a line of run `runId` goes (the daemon: that run's console.log). */
+  write: (line: string, runId: string) => void;
 }
 
 /** The lines one notification becomes. */
@@ -37,7 +38,7 @@ export class ConsoleChannel implements Channel {
 
   async send(req: SendRequest): Promise<SendResult> {
     try {
-      for (const line of renderConsoleLines(req)) this.opts.write(line);
+      for (const line of renderConsoleLines(req)) this.opts.write(line, req.runId);
       return { ok: true, remoteId: null };
     } catch (e) {
       // A full disk or a closed file: no answer from the "service", so the retry policy applies.

@@ -3,8 +3,8 @@
  * is none). Channels never import each other; everything else reaches them through here.
  */
 import { appendFileSync } from "node:fs";
-import type { Channel, SendRequest, SendResult, Target } from "./channel.js";
-import { renderConsoleLines } from "./console.js";
+import type { Channel, Target } from "./channel.js";
+import { ConsoleChannel } from "./console.js";
 import type { Credentials } from "./credentials.js";
 import { OpenClawChannel } from "./openclaw.js";
 import { TelegramChannel } from "./telegram.js";
@@ -13,29 +13,18 @@ import { WebhookChannel } from "./webhook.js";
 export type { Channel, NotificationContent, Target } from "./channel.js";
 export { formatTarget, parseTarget, TARGET_HELP } from "./targets.js";
 
-/** Console notifications go to the run's console.log (cctask run --wait shows them as they come). */
-class RunConsoleChannel implements Channel {
-  readonly scheme = "console" as const;
-  constructor(private readonly fileOf: (runId: string) => string) {}
-  async send(req: SendRequest): Promise<SendResult> {
-    try {
-      appendFileSync(this.fileOf(req.runId), `${renderConsoleLines(req).join("\n")}\n`, { mode: 0o600 });
-      return { ok: true, remoteId: null };
-    } catch (e) {
-      return { ok: false, failure: { kind: "network", message: (e as Error).message } };
-    }
-  }
-}
-
 export class ChannelRegistry {
   private telegram: { key: string; channel: TelegramChannel } | null = null;
-  private readonly console: RunConsoleChannel;
+  private readonly console: ConsoleChannel;
 
   constructor(
     private readonly credentials: () => Credentials,
     consoleFileOf: (runId: string) => string,
   ) {
-    this.console = new RunConsoleChannel(consoleFileOf);
+    // Console notifications go to the run's console.log (cctask run --wait shows them as they come).
+    this.console = new ConsoleChannel({
+      write: (line, runId) => appendFileSync(consoleFileOf(runId), `${line}\n`, { mode: 0o600 }),
+    });
   }
 
   /** The channel for a target, or a sentence saying what is missing and where to put it. */

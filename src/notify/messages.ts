@@ -163,20 +163,3 @@ export function finalMessage(v: RunView, result: string, opts: { silent: boolean
     silent: opts.silent,
   };
 }
-
-/** 💥 When cctask itself failed to finish a run: said plainly rather than not at all. */
-export function internalErrorMessage(runId: string, error: string): NotificationContent {
-  return {
-    kind: "final",
-    icon: "💥",
-    title: "cctask internal error",
-    fields: [
-      ["Run", runId],
-      ["Error", error.slice(0, 500)],
-    ],
-    quote: null,
-    footer: `See cctask status ${runId} and daemon.log`,
-    line: `💥 cctask internal error on run ${runId}: ${error.slice(0, 200)}`,
-    silent: false,
-  };
-}

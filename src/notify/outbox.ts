@@ -6,15 +6,14 @@
 import type { Logger } from "../daemon/log.js";
 import type { Db } from "../store/db.js";
 import {
-  dueHeads,
   heartbeatCard,
+  laneHeads,
   markDelivered,
   markEditOf,
   markFailed,
   markRetry,
   markSending,
   type NotificationRow,
-  nextDueAt,
 } from "../store/notifications.js";
 import type { Channel, SendResult, Target } from "./channel.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
@@ -23,13 +22,14 @@ import { parseTarget } from "./targets.js";
 export interface OutboxDeps {
   db: Db;
   log: Logger;
-  policy: RetryPolicy;
+  policy: () => RetryPolicy;
   /** The channel for a target, or why there is none (e.g. no bot token configured). */
   channelFor: (target: Target) => Channel | string;
   /** Heartbeats edit one live card (edit) or post a new message each time (post). */
   heartbeatMode: (runId: string) => "edit" | "post";
-  onDelivered?: (row: NotificationRow) => void;
 }
+
+const HEADS_PER_PASS = 500;
 
 /** Minimum gap between two messages to one destination (Telegram: ~1/s per chat, 20/min per group). */
 export function paceMs(target: Target): number {
@@ -80,15 +80,29 @@ export class Outbox {
   private schedule(): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    const next = Math.min(nextDueAt(this.d.db) ?? Number.POSITIVE_INFINITY, ...this.nextSlot.values());
+    // The next moment a lane head can go: its retry time, or its destination's pacing slot.
+    let next = Number.POSITIVE_INFINITY;
+    for (const head of laneHeads(this.d.db, HEADS_PER_PASS)) {
+      if (this.inFlight.has(`${head.runId}:${head.target}`)) continue;
+      next = Math.min(next, Math.max(head.nextAttemptAt, this.slotOf(head.target)));
+    }
     if (!Number.isFinite(next)) return;
     this.timer = setTimeout(() => this.kick(), Math.max(5, next - Date.now()));
     this.timer.unref();
   }
 
+  private slotOf(target: string): number {
+    try {
+      return this.nextSlot.get(destinationKey(parseTarget(target))) ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
   private async pump(): Promise<void> {
     const now = Date.now();
-    for (const row of dueHeads(this.d.db, now, 200)) {
+    for (const row of laneHeads(this.d.db, HEADS_PER_PASS)) {
+      if (row.nextAttemptAt > now) break; // ordered by due time
       const lane = `${row.runId}:${row.target}`;
       if (this.inFlight.has(lane)) continue;
       let target: Target;
@@ -112,45 +126,63 @@ export class Outbox {
   }
 
   private async deliver(row: NotificationRow, target: Target): Promise<void> {
-    const channel = this.d.channelFor(target);
+    let channel: Channel | string;
+    try {
+      channel = this.d.channelFor(target);
+    } catch (e) {
+      channel = (e as Error).message; // e.g. an API root that embeds a token
+    }
     if (typeof channel === "string") {
-      markFailed(this.d.db, row.id, channel);
-      this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${channel}`);
+      // Missing or broken credentials may be fixed (config edited, daemon restarted): retry, don't drop.
+      this.settle(row, target, { ok: false, failure: { kind: "network", message: channel } }, null);
       return;
     }
     markSending(this.d.db, row.id, Date.now());
-    const card =
-      row.kind === "heartbeat" && channel.edit && this.d.heartbeatMode(row.runId) === "edit"
-        ? heartbeatCard(this.d.db, row.runId, row.target)
-        : undefined;
     let result: SendResult;
+    let card: NotificationRow | undefined;
     try {
+      card =
+        row.kind === "heartbeat" && channel.edit && this.d.heartbeatMode(row.runId) === "edit"
+          ? heartbeatCard(this.d.db, row.runId, row.target)
+          : undefined;
       const req = { target, content: row.content, runId: row.runId, deliveryId: row.idemKey };
       if (card?.remoteId && channel.edit) {
         markEditOf(this.d.db, row.id, card.id);
         result = await channel.edit({ ...req, editRemoteId: card.remoteId });
+        if (!result.ok && result.failure.kind === "remote" && result.failure.permanent) {
+          // The card was deleted or can no longer be edited: this heartbeat becomes the new card.
+          markEditOf(this.d.db, row.id, null);
+          card = undefined;
+          result = await channel.send(req);
+        }
       } else {
         result = await channel.send(req);
       }
-      // The card was deleted or can no longer be edited: start a new one rather than go quiet.
-      if (card && !result.ok && result.failure.kind === "remote" && result.failure.permanent)
-        result = await channel.send(req);
     } catch (e) {
       result = { ok: false, failure: { kind: "network", message: (e as Error).message } };
     }
+    this.settle(row, target, result, card?.remoteId ?? null);
+  }
+
+  /** Stores the answer: delivered, or retried per the policy, or failed for good. */
+  private settle(
+    row: NotificationRow,
+    target: Target,
+    result: SendResult,
+    cardRemoteId: string | null,
+  ): void {
     const now = Date.now();
     if (result.ok) {
-      markDelivered(this.d.db, row.id, result.remoteId ?? card?.remoteId ?? null, now);
-      this.d.onDelivered?.(row);
+      markDelivered(this.d.db, row.id, result.remoteId ?? cardRemoteId, now);
       return;
     }
     const f = result.failure;
-    const what = f.kind === "network" ? `network: ${f.message}` : `${f.status}: ${f.description}`;
+    const what = f.kind === "network" ? f.message : `${f.status}: ${f.description}`;
     const decision = decideRetry(f, {
       attempts: row.attempts + 1,
       createdAtMs: row.createdAt,
       nowMs: now,
-      policy: this.d.policy,
+      policy: this.d.policy(),
       jitter: Math.random() * 0.2,
     });
     if (decision.retry) {

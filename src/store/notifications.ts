@@ -100,27 +100,21 @@ export function enqueue(
   return added;
 }
 
-/** For each (run, target), its oldest unfinished notification, if it is due: order within a run is kept. */
-export function dueHeads(db: Db, now: number, limit: number): NotificationRow[] {
+/**
+ * For each (run, target), its oldest unfinished notification when that one is waiting to be sent
+ * (a lane whose head is being sent has no head here): order within a run is kept.
+ */
+export function laneHeads(db: Db, limit: number): NotificationRow[] {
   const rows = db
     .prepare(
       `SELECT n.* FROM notifications n
-       WHERE n.state = 'pending' AND n.next_attempt_at <= ?
+       WHERE n.state = 'pending'
          AND n.id = (SELECT min(m.id) FROM notifications m
                      WHERE m.run_id = n.run_id AND m.target = n.target AND m.state IN ('pending', 'sending'))
        ORDER BY n.next_attempt_at, n.id LIMIT ?`,
     )
-    .all(now, limit) as Raw[];
+    .all(limit) as Raw[];
   return rows.map(fromRaw);
-}
-
-export function nextDueAt(db: Db): number | null {
-  const r = db
-    .prepare("SELECT min(next_attempt_at) AS t FROM notifications WHERE state = 'pending'")
-    .get() as {
-    t: number | null;
-  };
-  return r.t;
 }
 
 export function markSending(db: Db, id: number, now: number): void {
@@ -165,7 +159,7 @@ export function heartbeatCard(db: Db, runId: string, target: string): Notificati
   return r ? fromRaw(r) : undefined;
 }
 
-export function markEditOf(db: Db, id: number, cardId: number): void {
+export function markEditOf(db: Db, id: number, cardId: number | null): void {
   db.prepare("UPDATE notifications SET edit_of = ? WHERE id = ?").run(cardId, id);
 }
 
@@ -190,4 +184,12 @@ export function failedTargetsOfRun(db: Db, runId: string): { target: string; err
       "SELECT target, last_error AS error FROM notifications WHERE run_id = ? AND state = 'failed' GROUP BY target ORDER BY min(id)",
     )
     .all(runId) as { target: string; error: string }[];
+}
+
+export function countUndelivered(db: Db): number {
+  return (
+    db.prepare("SELECT count(*) AS n FROM notifications WHERE state IN ('pending', 'sending')").get() as {
+      n: number;
+    }
+  ).n;
 }

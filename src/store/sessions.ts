@@ -78,16 +78,14 @@ export function getSession(db: Db, id: string): SessionRow | undefined {
   return raw ? fromRaw(raw) : undefined;
 }
 
-/** Label lookup as the original did it, case-insensitive: exact matches first, then substrings. */
-export function findSessionsByLabel(db: Db, label: string): { exact: SessionRow[]; partial: SessionRow[] } {
+/** Label lookup as the original did it, case-insensitive: exact matches if any, else substrings. */
+export function matchSessionLabel(db: Db, label: string): SessionRow[] {
   const rows = (
     db.prepare(`${SELECT} WHERE s.label IS NOT NULL ORDER BY s.last_used_at DESC`).all() as RawSession[]
   ).map(fromRaw);
   const want = label.toLowerCase();
-  return {
-    exact: rows.filter((r) => r.label!.toLowerCase() === want),
-    partial: rows.filter((r) => r.label!.toLowerCase().includes(want)),
-  };
+  const exact = rows.filter((r) => r.label!.toLowerCase() === want);
+  return exact.length > 0 ? exact : rows.filter((r) => r.label!.toLowerCase().includes(want));
 }
 
 export interface SessionFilter {

@@ -1,9 +1,9 @@
 /** The daemon's lifecycle: single instance, crash recovery, idle exit, many clients at once. */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunView } from "../../src/protocol.js";
-import { createSandbox, isAlive, type Sandbox, waitFor } from "../helpers/cctask.js";
+import { createSandbox, groupAlive, isAlive, type Sandbox, waitFor } from "../helpers/cctask.js";
 
 let sb: Sandbox;
 afterEach(async () => {
@@ -72,7 +72,9 @@ describe("daemon", () => {
       sb.project,
     ]);
     process.kill(sb.daemonPid()!, "SIGKILL");
-    await waitFor(() => !isAlive(v.processGroup!), 10_000, "the run to end");
+    rmSync(join(sb.home, "bin", "cctask")); // so the run's wrapper cannot bring a daemon back itself
+    await waitFor(() => !groupAlive(v.processGroup!), 10_000, "the run to end");
+    expect(existsSync(join(sb.home, "daemon.sock"))).toBe(true); // stale: nobody listens
     const end = await sb.json(["wait", v.id]);
     expect(end.state).toBe("succeeded");
     expect(end.exitCode).toBe(0);

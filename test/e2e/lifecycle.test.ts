@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunView } from "../../src/protocol.js";
-import { createSandbox, isAlive, type Sandbox } from "../helpers/cctask.js";
+import { createSandbox, groupAlive, isAlive, type Sandbox, waitFor } from "../helpers/cctask.js";
 
 let sb: Sandbox;
 afterEach(async () => {
@@ -137,11 +137,11 @@ describe("outcomes", () => {
 
   it("cancels a running run and its whole process group", async () => {
     sb = createSandbox();
-    const v = await sb.json(["run", "-t", "REPLAY_HANG=1", "-p", sb.project]);
+    const v = await sb.json(["run", "-t", "REPLAY_HANG=1 REPLAY_NO_RESULT=1", "-p", sb.project]);
     const c = await sb.json(["cancel", v.id]);
     expect(c.state).toBe("cancelled");
     expect(isAlive(v.pid!)).toBe(false);
-    expect(isAlive(v.processGroup!)).toBe(false);
+    expect(groupAlive(v.processGroup!)).toBe(false);
     expect((await sb.cli(["wait", v.id])).code).toBe(130);
   });
 
@@ -170,6 +170,28 @@ describe("outcomes", () => {
     expect(end.state).toBe("failed");
     expect(end.reason).toBe("stalled");
     expect(w.code).toBe(1);
+  });
+
+  it("processes the agent left behind in its process group are stopped when the run ends", async () => {
+    sb = createSandbox();
+    sb.writeConfig({ watchdog: { killGraceSeconds: 1 } });
+    const v = await sb.json([
+      "run",
+      "-t",
+      "REPLAY_BACKGROUND=1 REPLAY_DELAY_MS=300 REPLAY_RESULT=ok",
+      "-p",
+      sb.project,
+    ]);
+    await waitFor(
+      () => readFileSync(v.files.stderr, "utf8").includes("background pid"),
+      5000,
+      "the background child",
+    );
+    const bg = Number(readFileSync(v.files.stderr, "utf8").match(/background pid (\d+)/)![1]);
+    expect(isAlive(bg)).toBe(true);
+    expect((await sb.json(["wait", v.id])).state).toBe("succeeded");
+    await waitFor(() => !isAlive(bg), 5000, "the leftover child to be stopped");
+    expect(groupAlive(v.processGroup!)).toBe(false);
   });
 
   it("a malformed line is recorded and skipped; the run goes on", async () => {

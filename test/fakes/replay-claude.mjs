@@ -13,7 +13,10 @@
 //   REPLAY_HANG=1             never exit on its own
 //   REPLAY_EXIT=<n>           exit code (default 0)
 //   REPLAY_STDERR=<text>      write this to stderr
+//   REPLAY_BACKGROUND=1       leave a child process running (in the same process group) after exiting;
+//                             its pid goes to stderr as "background pid N"
 // Without directives it prints init, one text message and a success result.
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 
@@ -80,6 +83,11 @@ const result = (text, isError) => ({
 });
 
 async function main() {
+  if (directive("REPLAY_BACKGROUND")) {
+    const child = spawn("sleep", ["300"], { stdio: "ignore" });
+    child.unref();
+    process.stderr.write(`background pid ${child.pid}\n`);
+  }
   const stderrText = directive("REPLAY_STDERR");
   if (stderrText) process.stderr.write(`${stderrText}\n`);
   const delay = num("REPLAY_DELAY_MS", 0);

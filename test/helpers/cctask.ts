@@ -44,6 +44,16 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Does any process of this process group still exist? */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function waitFor(
   cond: () => boolean | Promise<boolean>,
   timeoutMs: number,

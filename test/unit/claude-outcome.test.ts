@@ -88,6 +88,32 @@ describe("classifyOutcome: our own stop wins", () => {
       "API error 529 (overloaded): API Error: 529 Overloaded. This is a server-side issue, usually temporary. (the process was terminated after its result)",
     );
   });
+
+  it("a timeout or cancel after a successful result with nothing left running: the result decides", () => {
+    for (const stopRequest of ["timeout", "cancel"] as const) {
+      expect(classify([init(), result({ result: "done" })], { exit: sigterm, stopRequest })).toEqual({
+        state: "succeeded",
+        detail: `the process was stopped (${stopRequest}) after its result`,
+      });
+    }
+  });
+
+  it("but not while a background subagent still works: the first result was only 'launched'", () => {
+    const lines = [
+      init(),
+      toolUse("m1", "toolu_A", "Agent", { description: "bg", prompt: "p", run_in_background: true }),
+      system("task_started", {
+        task_id: "t1",
+        tool_use_id: "toolu_A",
+        task_type: "local_agent",
+        description: "bg",
+      }),
+      result({ result: "launched, waiting" }),
+    ];
+    expect(classify(lines, { exit: sigterm, stopRequest: "timeout", timeoutSeconds: 60 }).state).toBe(
+      "timed_out",
+    );
+  });
 });
 
 describe("classifyOutcome: the last result decides", () => {

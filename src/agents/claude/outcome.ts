@@ -29,6 +29,10 @@ export interface OutcomeInput {
 export function classifyOutcome(input: OutcomeInput): Outcome {
   const { progress, exit, stopRequest } = input;
   const last = progress.results[progress.results.length - 1];
+  // The work was done before we stopped it (a result, nothing left running): the result decides.
+  const answered = last !== undefined && !last.isError && progress.activeSubagents.length === 0;
+  if (answered && (stopRequest === "cancel" || stopRequest === "timeout"))
+    return withNote(classifyResult(last, input), `the process was stopped (${stopRequest}) after its result`);
   switch (stopRequest) {
     case "cancel":
       return { state: "cancelled", detail: "cancelled on request; the partial output is kept" };

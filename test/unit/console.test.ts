@@ -1,5 +1,4 @@
-// ConsoleChannel tests (kept under a webhook* name only because of the file-ownership split;
-// rename to console.test.ts when convenient).
+// ConsoleChannel: one line per notification, the first lines of a final result, a failing writer.
 import { describe, expect, it } from "vitest";
 import type { NotificationContent, SendRequest } from "../../src/notify/channel.js";
 import { ConsoleChannel } from "../../src/notify/console.js";
