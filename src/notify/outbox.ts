@@ -14,6 +14,7 @@ import {
   markRetry,
   markSending,
   type NotificationRow,
+  supersedeIfStale,
 } from "../store/notifications.js";
 import type { Channel, SendResult, Target } from "./channel.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
@@ -185,6 +186,7 @@ export class Outbox {
       policy: this.d.policy(),
       jitter: Math.random() * 0.2,
     });
+    if (decision.retry && supersedeIfStale(this.d.db, row)) return;
     if (decision.retry) {
       markRetry(this.d.db, row.id, what, decision.atMs);
       if (f.kind === "remote" && f.retryAfterSeconds !== null)

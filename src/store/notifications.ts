@@ -193,3 +193,16 @@ export function countUndelivered(db: Db): number {
     }
   ).n;
 }
+
+/** A heartbeat that failed is not worth retrying once a newer heartbeat or the final exists. */
+export function supersedeIfStale(db: Db, row: { id: number; runId: string; target: string; kind: string }): boolean {
+  if (row.kind !== "heartbeat") return false;
+  const newer = db
+    .prepare(
+      "SELECT 1 FROM notifications WHERE run_id = ? AND target = ? AND id > ? AND kind IN ('heartbeat', 'final') LIMIT 1",
+    )
+    .get(row.runId, row.target, row.id);
+  if (!newer) return false;
+  db.prepare("UPDATE notifications SET state = 'superseded' WHERE id = ?").run(row.id);
+  return true;
+}

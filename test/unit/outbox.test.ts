@@ -1,0 +1,194 @@
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Channel, NotificationContent, SendRequest, SendResult } from "../../src/notify/channel.js";
+import { Outbox } from "../../src/notify/outbox.js";
+import { type Db, migrate } from "../../src/store/db.js";
+import { enqueue, notificationsOfRun } from "../../src/store/notifications.js";
+
+const quietLog = { info() {}, warn() {}, error() {} };
+let db: Db;
+let outbox: Outbox;
+afterEach(() => {
+  outbox?.stop();
+  db?.close();
+});
+
+function content(kind: NotificationContent["kind"], line: string): NotificationContent {
+  return { kind, icon: "", title: line, fields: [], quote: null, footer: null, line, silent: true };
+}
+
+interface Sent {
+  at: number;
+  line: string;
+  edit: string | null;
+}
+
+/** A channel that answers from a script: each call takes the next answer (default: ok). */
+function fakeChannel(answers: SendResult[] = []): Channel & { sent: Sent[] } {
+  const sent: Sent[] = [];
+  let id = 0;
+  const answer = (req: SendRequest, edit: string | null): SendResult => {
+    sent.push({ at: Date.now(), line: req.content.line, edit });
+    return answers.shift() ?? { ok: true, remoteId: String(++id) };
+  };
+  return {
+    scheme: "telegram",
+    sent,
+    send: async (req) => answer(req, null),
+    edit: async (req) => answer(req, req.editRemoteId),
+  };
+}
+
+function start(channel: Channel, mode: "edit" | "post" = "post") {
+  db = new Database(":memory:");
+  migrate(db);
+  outbox = new Outbox({
+    db,
+    log: quietLog,
+    policy: () => ({ baseDelayMs: 100, maxDelayMs: 400, giveUpAfterMs: 60_000 }),
+    channelFor: () => channel,
+    heartbeatMode: () => mode,
+  });
+}
+
+function put(run: string, target: string, kind: NotificationContent["kind"], seq: number, line: string) {
+  enqueue(db, { runId: run, targets: [target], kind, seq, content: content(kind, line), now: Date.now() });
+  outbox.kick();
+}
+
+async function until(cond: () => boolean, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("Outbox", () => {
+  it("keeps order within a run and target, and paces one private chat to one message a second", async () => {
+    const ch = fakeChannel();
+    start(ch);
+    put("r1", "telegram:42", "launch", 1, "launch");
+    put("r1", "telegram:42", "session", 1, "session");
+    put("r1", "telegram:42", "final", 1, "final");
+    await until(() => ch.sent.length === 3);
+    expect(ch.sent.map((s) => s.line)).toEqual(["launch", "session", "final"]);
+    expect(ch.sent[1]!.at - ch.sent[0]!.at).toBeGreaterThanOrEqual(990);
+    expect(ch.sent[2]!.at - ch.sent[1]!.at).toBeGreaterThanOrEqual(990);
+    expect(notificationsOfRun(db, "r1").map((n) => n.state)).toEqual(["delivered", "delivered", "delivered"]);
+  });
+
+  it("an idempotency key makes a second enqueue of the same notification a no-op", async () => {
+    const ch = fakeChannel();
+    start(ch);
+    put("r1", "webhook:https://x", "final", 1, "final");
+    put("r1", "webhook:https://x", "final", 1, "final again");
+    await until(() => ch.sent.length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ch.sent.map((s) => s.line)).toEqual(["final"]);
+  });
+
+  it("honours retry_after, holds the lane behind it, and sends each message once", async () => {
+    const ch = fakeChannel([
+      {
+        ok: false,
+        failure: {
+          kind: "remote",
+          status: 429,
+          description: "Too Many Requests: retry after 1",
+          retryAfterSeconds: 1,
+          permanent: false,
+        },
+      },
+    ]);
+    start(ch);
+    put("r1", "webhook:https://x", "launch", 1, "a");
+    put("r1", "webhook:https://x", "final", 1, "b");
+    await until(() => ch.sent.length === 3);
+    expect(ch.sent.map((s) => s.line)).toEqual(["a", "a", "b"]);
+    expect(ch.sent[1]!.at - ch.sent[0]!.at).toBeGreaterThanOrEqual(1000);
+    const rows = notificationsOfRun(db, "r1");
+    expect(rows.map((n) => [n.state, n.attempts])).toEqual([
+      ["delivered", 2],
+      ["delivered", 1],
+    ]);
+  });
+
+  it("a permanent refusal fails that notification with the reason; the lane goes on", async () => {
+    const ch = fakeChannel([
+      {
+        ok: false,
+        failure: {
+          kind: "remote",
+          status: 400,
+          description: "Bad Request: chat not found",
+          retryAfterSeconds: null,
+          permanent: true,
+        },
+      },
+    ]);
+    start(ch);
+    put("r1", "webhook:https://x", "launch", 1, "a");
+    put("r1", "webhook:https://x", "final", 1, "b");
+    await until(() => ch.sent.length === 2);
+    const rows = notificationsOfRun(db, "r1");
+    expect(rows[0]).toMatchObject({
+      state: "failed",
+      lastError: "refused by the service (400: Bad Request: chat not found)",
+    });
+    expect(rows[1]!.state).toBe("delivered");
+  });
+
+  it("heartbeats edit one card; a deleted card is replaced by a new one", async () => {
+    const ch = fakeChannel();
+    start(ch, "edit");
+    put("r1", "webhook:https://x", "heartbeat", 1, "hb1");
+    await until(() => ch.sent.length === 1);
+    put("r1", "webhook:https://x", "heartbeat", 2, "hb2");
+    await until(() => ch.sent.length === 2);
+    expect(ch.sent[1]).toMatchObject({ line: "hb2", edit: "1" });
+    // the card is gone: the edit is refused for good, so this heartbeat becomes the new card
+    const gone: SendResult = {
+      ok: false,
+      failure: {
+        kind: "remote",
+        status: 400,
+        description: "Bad Request: message to edit not found",
+        retryAfterSeconds: null,
+        permanent: true,
+      },
+    };
+    const answers = ch as unknown as { send: Channel["send"]; edit: NonNullable<Channel["edit"]> };
+    const realEdit = answers.edit;
+    answers.edit = async (req) => {
+      answers.edit = realEdit;
+      ch.sent.push({ at: Date.now(), line: req.content.line, edit: req.editRemoteId });
+      return gone;
+    };
+    put("r1", "webhook:https://x", "heartbeat", 3, "hb3");
+    await until(() => ch.sent.length === 4);
+    put("r1", "webhook:https://x", "heartbeat", 4, "hb4");
+    await until(() => ch.sent.length === 5);
+    expect(ch.sent.slice(2).map((s) => [s.line, s.edit])).toEqual([
+      ["hb3", "1"],
+      ["hb3", null],
+      ["hb4", "3"],
+    ]);
+  });
+
+  it("a newer heartbeat or the final supersedes heartbeats not yet sent", async () => {
+    const ch = fakeChannel([{ ok: false, failure: { kind: "network", message: "ECONNRESET" } }]);
+    start(ch);
+    put("r1", "webhook:https://x", "heartbeat", 1, "hb1"); // fails, retried in ~100 ms
+    put("r1", "webhook:https://x", "heartbeat", 2, "hb2");
+    put("r1", "webhook:https://x", "final", 1, "final");
+    await until(() =>
+      notificationsOfRun(db, "r1").every((n) => n.state !== "pending" && n.state !== "sending"),
+    );
+    expect(notificationsOfRun(db, "r1").map((n) => [n.seq, n.kind, n.state])).toEqual([
+      [1, "heartbeat", "superseded"],
+      [2, "heartbeat", "superseded"],
+      [1, "final", "delivered"],
+    ]);
+  });
+});

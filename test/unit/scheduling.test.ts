@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { pickRunnable } from "../../src/daemon/scheduler.js";
+import { decideRetry, type RetryPolicy } from "../../src/notify/retry-policy.js";
+import type { RunRow } from "../../src/store/runs.js";
+
+const policy: RetryPolicy = { baseDelayMs: 1000, maxDelayMs: 30_000, giveUpAfterMs: 3_600_000 };
+
+describe("decideRetry", () => {
+  it("gives up at once on a permanent refusal, with the service's words", () => {
+    const d = decideRetry(
+      {
+        kind: "remote",
+        status: 403,
+        description: "Forbidden: bot was blocked by the user",
+        retryAfterSeconds: null,
+        permanent: true,
+      },
+      { attempts: 1, createdAtMs: 0, nowMs: 10, policy },
+    );
+    expect(d).toEqual({
+      retry: false,
+      why: "refused by the service (403: Forbidden: bot was blocked by the user)",
+    });
+  });
+
+  it("waits exactly what a 429 asks for", () => {
+    const d = decideRetry(
+      {
+        kind: "remote",
+        status: 429,
+        description: "Too Many Requests: retry after 7",
+        retryAfterSeconds: 7,
+        permanent: false,
+      },
+      { attempts: 9, createdAtMs: 0, nowMs: 1000, policy },
+    );
+    expect(d).toEqual({ retry: true, atMs: 1000 + 7000 + 50 });
+  });
+
+  it("backs off exponentially up to the cap on network errors and 5xx", () => {
+    const at = (attempts: number) =>
+      decideRetry({ kind: "network", message: "ECONNRESET" }, { attempts, createdAtMs: 0, nowMs: 0, policy });
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => (at(n) as { atMs: number }).atMs)).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000,
+    ]);
+  });
+
+  it("gives up once the notification is older than the limit", () => {
+    const d = decideRetry(
+      { kind: "network", message: "ECONNREFUSED" },
+      { attempts: 50, createdAtMs: 0, nowMs: 3_590_000, policy },
+    );
+    expect(d.retry).toBe(false);
+    expect((d as { why: string }).why).toMatch(
+      /^gave up after 50 attempt\(s\) over 3590s \(last: ECONNREFUSED\)$/,
+    );
+  });
+});
+
+function run(
+  id: string,
+  state: RunRow["state"],
+  resumeId: string | null = null,
+  sessionId: string | null = null,
+): RunRow {
+  return { id, state, resumeId, sessionId } as RunRow;
+}
+
+describe("pickRunnable", () => {
+  it("fills free slots in submission order", () => {
+    const picked = pickRunnable(
+      [run("a", "running"), run("b", "queued"), run("c", "queued"), run("d", "queued")],
+      3,
+    );
+    expect(picked.map((r) => r.id)).toEqual(["b", "c"]);
+  });
+
+  it("keeps a resume waiting while its session is in use, and lets later runs pass it", () => {
+    const picked = pickRunnable(
+      [
+        run("a", "running", null, "S1"),
+        run("b", "queued", "S1"),
+        run("c", "queued"),
+        run("d", "queued", "S2"),
+        run("e", "queued", "S2"),
+      ],
+      10,
+    );
+    expect(picked.map((r) => r.id)).toEqual(["c", "d"]);
+  });
+});
