@@ -195,7 +195,10 @@ export function countUndelivered(db: Db): number {
 }
 
 /** A heartbeat that failed is not worth retrying once a newer heartbeat or the final exists. */
-export function supersedeIfStale(db: Db, row: { id: number; runId: string; target: string; kind: string }): boolean {
+export function supersedeIfStale(
+  db: Db,
+  row: { id: number; runId: string; target: string; kind: string },
+): boolean {
   if (row.kind !== "heartbeat") return false;
   const newer = db
     .prepare(
