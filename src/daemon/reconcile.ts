@@ -3,10 +3,10 @@
  * still ours (same PID and start time), or finished from its files if it is gone. Runs that were
  * spawned but not yet recorded (the daemon died in between) are found through their pid file.
  */
-import { readFileSync } from "node:fs";
 import { activeRuns, markStarted } from "../store/runs.js";
-import { type DaemonContext, runFile } from "./context.js";
-import { isSameProcess, processStartTime } from "./proc.js";
+import { type DaemonContext, runDir } from "./context.js";
+import { isSameProcess } from "./proc.js";
+import { readPidFile } from "./spawn.js";
 import type { Supervisor } from "./supervisor.js";
 
 export function reconcile(ctx: DaemonContext, supervisor: Supervisor): { adopted: number; finished: number } {
@@ -15,10 +15,10 @@ export function reconcile(ctx: DaemonContext, supervisor: Supervisor): { adopted
   for (const row of activeRuns(ctx.db)) {
     let { pid, pidStart } = row;
     if (pid === null) {
-      const fromFile = wrapperPidFromFile(runFile(ctx, row.id, "pid"));
-      if (fromFile === null) continue; // truly queued: the scheduler will start it
-      pid = fromFile;
-      pidStart = processStartTime(fromFile);
+      const file = readPidFile(runDir(ctx, row.id));
+      if (file === null) continue; // truly queued: the scheduler will start it
+      pid = file.wrapper;
+      pidStart = file.wrapperStart;
       markStarted(ctx.db, row.id, { state: "running", pid, pidStart, agentPid: null, now: row.createdAt });
     }
     const adoptedRow = { ...row, state: "running" as const, pid, pidStart };
@@ -33,13 +33,4 @@ export function reconcile(ctx: DaemonContext, supervisor: Supervisor): { adopted
   if (adopted + finished > 0)
     ctx.log.info(`reconcile: re-adopted ${adopted} live run(s), finished ${finished} ended run(s)`);
   return { adopted, finished };
-}
-
-function wrapperPidFromFile(path: string): number | null {
-  try {
-    const n = Number(readFileSync(path, "utf8").trim().split(" ")[0]);
-    return Number.isInteger(n) && n > 0 ? n : null;
-  } catch {
-    return null;
-  }
 }

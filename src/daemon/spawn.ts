@@ -28,7 +28,8 @@ trap : TERM INT HUP
 umask 077
 ( umask "$u"; exec "$@" ) <"$d/${RUN_FILES.prompt}" >"$d/${RUN_FILES.events}" 2>"$d/${RUN_FILES.stderr}" &
 c=$!
-echo "$$ $c" >"$d/pid.tmp" && mv "$d/pid.tmp" "$d/${RUN_FILES.pid}"
+t=$(cut -d" " -f22 /proc/$$/stat 2>/dev/null)
+echo "$$ $c $t" >"$d/pid.tmp" && mv "$d/pid.tmp" "$d/${RUN_FILES.pid}"
 while :; do
   wait "$c"; s=$?
   kill -0 "$c" 2>/dev/null || break
@@ -73,15 +74,29 @@ export function spawnAgent(opts: {
   };
 }
 
-/** The agent's own PID, once the wrapper has written it. */
-export function readAgentPid(runDir: string): number | null {
+export interface PidFile {
+  wrapper: number;
+  agent: number;
+  /** The wrapper's start time (/proc stat field 22), so a reused PID is never taken for it. */
+  wrapperStart: string | null;
+}
+
+/** The pid file the wrapper writes as soon as the agent runs: "<wrapper pid> <agent pid> <wrapper start>". */
+export function readPidFile(runDir: string): PidFile | null {
   try {
-    const [, agent] = readFileSync(join(runDir, RUN_FILES.pid), "utf8").trim().split(" ");
-    const n = Number(agent);
-    return Number.isInteger(n) && n > 0 ? n : null;
+    const [w, a, t] = readFileSync(join(runDir, RUN_FILES.pid), "utf8").trim().split(" ");
+    const wrapper = Number(w);
+    const agent = Number(a);
+    if (!(Number.isInteger(wrapper) && wrapper > 0 && Number.isInteger(agent) && agent > 0)) return null;
+    return { wrapper, agent, wrapperStart: t && /^\d+$/.test(t) ? t : null };
   } catch {
     return null;
   }
+}
+
+/** The agent's own PID, once the wrapper has written it. */
+export function readAgentPid(runDir: string): number | null {
+  return readPidFile(runDir)?.agent ?? null;
 }
 
 /** The recorded exit status, or null if the wrapper has not written one (yet, or ever). */
