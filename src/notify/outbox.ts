@@ -17,6 +17,7 @@ import {
   supersedeIfStale,
 } from "../store/notifications.js";
 import type { Channel, SendResult, Target } from "./channel.js";
+import { Pacer, rateFor } from "./pacer.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
 import { parseTarget } from "./targets.js";
 
@@ -32,19 +33,13 @@ export interface OutboxDeps {
 
 const HEADS_PER_PASS = 500;
 
-/** Minimum gap between two messages to one destination (Telegram: ~1/s per chat, 20/min per group). */
-export function paceMs(target: Target): number {
-  if (target.scheme !== "telegram") return 0;
-  return target.chatId.startsWith("-") ? 3000 : 1000;
-}
-
 export class Outbox {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private again = false;
   private stopped = false;
   private readonly inFlight = new Set<string>(); // run:target
-  private readonly nextSlot = new Map<string, number>(); // destination → earliest next send
+  private readonly pacer = new Pacer();
 
   constructor(private readonly d: OutboxDeps) {}
 
@@ -85,18 +80,19 @@ export class Outbox {
     let next = Number.POSITIVE_INFINITY;
     for (const head of laneHeads(this.d.db, HEADS_PER_PASS)) {
       if (this.inFlight.has(`${head.runId}:${head.target}`)) continue;
-      next = Math.min(next, Math.max(head.nextAttemptAt, this.slotOf(head.target)));
+      next = Math.min(next, Math.max(head.nextAttemptAt, this.readyAt(head.target, Date.now())));
     }
     if (!Number.isFinite(next)) return;
     this.timer = setTimeout(() => this.kick(), Math.max(5, next - Date.now()));
     this.timer.unref();
   }
 
-  private slotOf(target: string): number {
+  private readyAt(target: string, now: number): number {
     try {
-      return this.nextSlot.get(destinationKey(parseTarget(target))) ?? 0;
+      const t = parseTarget(target);
+      return this.pacer.readyAt(destinationKey(t), rateFor(t), now);
     } catch {
-      return 0;
+      return now;
     }
   }
 
@@ -113,17 +109,14 @@ export class Outbox {
         markFailed(this.d.db, row.id, (e as Error).message);
         continue;
       }
-      const dest = destinationKey(target);
-      const slot = this.nextSlot.get(dest) ?? 0;
-      if (slot > now) continue;
-      this.nextSlot.set(dest, now + paceMs(target));
+      if (!this.pacer.take(destinationKey(target), rateFor(target), now)) continue;
       this.inFlight.add(lane);
       void this.deliver(row, target).finally(() => {
         this.inFlight.delete(lane);
         this.kick();
       });
     }
-    for (const [k, t] of this.nextSlot) if (t <= now) this.nextSlot.delete(k);
+    this.pacer.prune(now, 600_000);
   }
 
   private async deliver(row: NotificationRow, target: Target): Promise<void> {
@@ -190,7 +183,7 @@ export class Outbox {
     if (decision.retry) {
       markRetry(this.d.db, row.id, what, decision.atMs);
       if (f.kind === "remote" && f.retryAfterSeconds !== null)
-        this.nextSlot.set(destinationKey(target), decision.atMs);
+        this.pacer.block(destinationKey(target), decision.atMs, now);
       this.d.log.info(
         `notification ${row.id} (${row.kind}) to ${row.target}: ${what}; retry in ${Math.round((decision.atMs - now) / 100) / 10}s`,
       );

@@ -65,17 +65,17 @@ async function until(cond: () => boolean, ms = 10_000) {
 }
 
 describe("Outbox", () => {
-  it("keeps order within a run and target, and paces one private chat to one message a second", async () => {
+  it("keeps order within a run and target; paces a private chat to bursts of 3, then one a second", async () => {
     const ch = fakeChannel();
     start(ch);
-    put("r1", "telegram:42", "launch", 1, "launch");
-    put("r1", "telegram:42", "session", 1, "session");
-    put("r1", "telegram:42", "final", 1, "final");
-    await until(() => ch.sent.length === 3);
-    expect(ch.sent.map((s) => s.line)).toEqual(["launch", "session", "final"]);
-    expect(ch.sent[1]!.at - ch.sent[0]!.at).toBeGreaterThanOrEqual(990);
-    expect(ch.sent[2]!.at - ch.sent[1]!.at).toBeGreaterThanOrEqual(990);
-    expect(notificationsOfRun(db, "r1").map((n) => n.state)).toEqual(["delivered", "delivered", "delivered"]);
+    const lines = ["launch", "session", "update", "heartbeat", "final"];
+    lines.forEach((l, i) => put("r1", "telegram:42", i === 4 ? "final" : "update", i + 1, l));
+    await until(() => ch.sent.length === 5);
+    expect(ch.sent.map((s) => s.line)).toEqual(lines);
+    expect(ch.sent[2]!.at - ch.sent[0]!.at).toBeLessThan(300); // the burst
+    expect(ch.sent[3]!.at - ch.sent[0]!.at).toBeGreaterThanOrEqual(990);
+    expect(ch.sent[4]!.at - ch.sent[3]!.at).toBeGreaterThanOrEqual(990);
+    expect(notificationsOfRun(db, "r1").every((n) => n.state === "delivered")).toBe(true);
   });
 
   it("an idempotency key makes a second enqueue of the same notification a no-op", async () => {
