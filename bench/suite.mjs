@@ -1,11 +1,12 @@
 /**
- * The four measurements of bench/RESULTS.md, one after another, in temp dirs. Raw figures are
+ * The measurements of bench/RESULTS.md, one after another, in temp dirs. Raw figures are
  * appended to bench/data/results.jsonl. BENCH_QUICK=1: a small version of each, written to
  * bench/data/RESULTS.quick.md instead.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
+import { benchFinalLatency, benchStorm } from "./delivery.mjs";
 import { benchLaunch } from "./launch.mjs";
 import { machine } from "./lib/machine.mjs";
 import { cleanupAll, runNode } from "./lib/sandbox.mjs";
@@ -70,7 +71,19 @@ async function main() {
     ? await benchScale({ runs: 10, emitSeconds: 10, log })
     : await benchScale({ runs: 100, emitSeconds: 60, log });
 
-  const results = { machine: machine(), load, throughput, memory, launch, scale };
+  log("4a. delivery: final-message latency");
+  load.push(loadavg()[0]);
+  const latency = await benchFinalLatency({ runs: quick ? 10 : 100, log });
+  log(
+    `  p95 ${latency.long.total.p95.toFixed(0)} ms (${latency.longRunS} s runs), ${latency.short.total.p95.toFixed(0)} ms (short runs)`,
+  );
+
+  log("4b. delivery: 429 storm");
+  load.push(loadavg()[0]);
+  const storm = await benchStorm({ runs: quick ? 20 : 50, log });
+
+  const delivery = { latency, storm };
+  const results = { machine: machine(), load, throughput, memory, launch, scale, delivery };
   mkdirSync(DATA, { recursive: true });
   appendFileSync(join(DATA, "results.jsonl"), `${JSON.stringify({ quick, ...results })}\n`);
   const out = quick ? join(DATA, "RESULTS.quick.md") : join(HERE, "RESULTS.md");

@@ -69,3 +69,16 @@ export function windowOf(samples, from, to) {
   const seconds = (last.t - first.t) / 1000;
   return { samples: inside, seconds, cpuPct: ((last.ticks - first.ticks) / CLK_TCK / seconds) * 100 };
 }
+
+/** Voluntary + involuntary context switches of `pid` (its wake-ups, roughly), or null. */
+export function contextSwitches(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, "utf8");
+    return (
+      Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(s)?.[1]) +
+      Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(s)?.[1])
+    );
+  } catch {
+    return null;
+  }
+}
