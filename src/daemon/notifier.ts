@@ -93,12 +93,7 @@ export class Notifier {
     const targets: Target[] = raw.map(parseTarget);
     this.creds = null; // a launch checks against the credentials as they are now
     for (const t of targets) {
-      let ch: ReturnType<ChannelRegistry["channelFor"]>;
-      try {
-        ch = this.registry.channelFor(t);
-      } catch (e) {
-        ch = (e as Error).message; // a channel refusing its settings, e.g. an API root with a token in it
-      }
+      const ch = this.registry.channelFor(t);
       if (typeof ch === "string") throw new UsageError(`cannot deliver to ${formatTarget(t)}: ${ch}`);
       if (t.scheme === "webhook") validateWebhookUrl(t.url);
       if (t.scheme === "openclaw" && !allowOffline) {

@@ -37,6 +37,8 @@ interface Watch {
   stopRequestedAt: number | null;
   silenceWarned: boolean;
   sessionRecorded: string | null;
+  /** Watched while alive: its process group is known to be ours when it ends (not after a long absence). */
+  live: boolean;
 }
 
 export class Supervisor {
@@ -62,6 +64,7 @@ export class Supervisor {
   adopt(row: RunRow, onChildExit?: (cb: () => void) => void): void {
     if (this.watches.has(row.id)) return;
     const w = this.createWatch(row);
+    w.live = true;
     w.poll = setInterval(() => this.tick(w), POLL_MS);
     const dir = runDir(this.ctx, row.id);
     try {
@@ -105,6 +108,7 @@ export class Supervisor {
       stopRequestedAt: row.stopRequestedAt,
       silenceWarned: row.silenceWarnedAt !== null,
       sessionRecorded: null,
+      live: false,
     };
     this.watches.set(row.id, w);
     return w;
@@ -159,9 +163,7 @@ export class Supervisor {
       .drain((line) => this.foldLine(w, line))
       .then(() => {
         this.noteSession(w);
-        if (w.dirty) {
-          if (Date.now() - w.lastPersist >= PERSIST_MS) this.persist(w);
-        }
+        if (Date.now() - w.lastPersist >= PERSIST_MS) this.persist(w); // at most once a second; tick() catches up
         if (existsSync(runFile(this.ctx, w.row.id, "exit"))) void this.end(w);
       })
       .catch((e) => this.ctx.log.error(`run ${w.row.id}: reading events failed`, e))
@@ -262,7 +264,8 @@ export class Supervisor {
       endWithInternalError(this.ctx, w.row.id, (e as Error).message);
     } finally {
       this.watches.delete(w.row.id);
-      if (w.row.pid !== null) this.reapGroup(w.row.pid);
+      // Only for a run we watched: after a long absence its group id may belong to someone else.
+      if (w.live && w.row.pid !== null) this.reapGroup(w.row.pid);
       this.onEnded(w.row.id);
     }
   }

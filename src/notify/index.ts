@@ -29,6 +29,14 @@ export class ChannelRegistry {
 
   /** The channel for a target, or a sentence saying what is missing and where to put it. */
   channelFor(target: Target): Channel | string {
+    try {
+      return this.build(target);
+    } catch (e) {
+      return (e as Error).message; // a channel refusing its settings, e.g. an API root with a token in it
+    }
+  }
+
+  private build(target: Target): Channel | string {
     const creds = this.credentials();
     switch (target.scheme) {
       case "telegram": {

@@ -19,7 +19,7 @@ import {
 import type { Channel, SendResult, Target } from "./channel.js";
 import { Pacer, rateFor } from "./pacer.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
-import { parseTarget } from "./targets.js";
+import { formatTarget, parseTarget } from "./targets.js";
 
 export interface OutboxDeps {
   db: Db;
@@ -120,12 +120,7 @@ export class Outbox {
   }
 
   private async deliver(row: NotificationRow, target: Target): Promise<void> {
-    let channel: Channel | string;
-    try {
-      channel = this.d.channelFor(target);
-    } catch (e) {
-      channel = (e as Error).message; // e.g. an API root that embeds a token
-    }
+    const channel = this.d.channelFor(target);
     if (typeof channel === "string") {
       // Missing or broken credentials may be fixed (config edited, daemon restarted): retry, don't drop.
       this.settle(row, target, { ok: false, failure: { kind: "network", message: channel } }, null);
@@ -196,18 +191,5 @@ export class Outbox {
 
 /** Rate limits apply per chat, whatever the topic. */
 function destinationKey(t: Target): string {
-  switch (t.scheme) {
-    case "telegram":
-      return `telegram:${t.chatId}`;
-    case "openclaw":
-      return `openclaw:${t.channel}:${t.target}`;
-    case "webhook":
-      return `webhook:${t.url}`;
-    case "console":
-      return "console";
-    default: {
-      const never: never = t;
-      return never;
-    }
-  }
+  return t.scheme === "telegram" ? `telegram:${t.chatId}` : formatTarget(t);
 }

@@ -69,7 +69,7 @@ describe("Outbox", () => {
     const ch = fakeChannel();
     start(ch);
     const lines = ["launch", "session", "update", "heartbeat", "final"];
-    lines.forEach((l, i) => put("r1", "telegram:42", i === 4 ? "final" : "update", i + 1, l));
+    for (const [i, l] of lines.entries()) put("r1", "telegram:42", i === 4 ? "final" : "update", i + 1, l);
     await until(() => ch.sent.length === 5);
     expect(ch.sent.map((s) => s.line)).toEqual(lines);
     expect(ch.sent[2]!.at - ch.sent[0]!.at).toBeLessThan(300); // the burst
