@@ -41,3 +41,9 @@ export function isFinal(state: RunState): state is FinalState {
 export type ExitInfo =
   | { kind: "code"; code: number } // 128+N from the wrapper means signal N
   | { kind: "unknown" }; // the process is gone and no exit status was recorded
+
+/** The same outcome, with a note added to what it says. */
+export function withNote(outcome: Outcome, note: string): Outcome {
+  const detail = outcome.detail ? `${outcome.detail} (${note})` : note;
+  return { ...outcome, detail } as Outcome;
+}

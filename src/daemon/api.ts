@@ -7,13 +7,12 @@ import { isCctaskError, NotFoundError, UsageError } from "../errors.js";
 import { type ApiErrorBody, type Health, type RunView, SubmitRequestSchema } from "../protocol.js";
 import { isFinal } from "../run-state.js";
 import { notificationsOfRun } from "../store/notifications.js";
-import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow, setAgentPid } from "../store/runs.js";
+import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
-import { type DaemonContext, runDir } from "./context.js";
+import type { DaemonContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
 import { isAlive } from "./proc.js";
 import { endUnstarted, kick } from "./scheduler.js";
-import { readAgentPid } from "./spawn.js";
 import { submitRun, tokenMatches } from "./submit.js";
 import type { Supervisor } from "./supervisor.js";
 import { isoTime, toNotificationView, toRunView } from "./view.js";
@@ -164,18 +163,11 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
   kick(d.ctx, d.supervisor);
   const deadline = Date.now() + d.ctx.config.launchWaitSeconds * 1000;
   for (;;) {
+    const agentPid = d.supervisor.agentPid(created.id);
     const row = getRun(d.ctx.db, created.id)!;
     if (row.state === "queued" || isFinal(row.state)) return view(d, row);
-    if (row.agentPid === null) {
-      const agentPid = readAgentPid(runDir(d.ctx, row.id));
-      if (agentPid !== null) {
-        setAgentPid(d.ctx.db, row.id, agentPid);
-        row.agentPid = agentPid;
-      }
-    }
     const initSeen = (d.supervisor.progressOf(row.id)?.initCount ?? 0) > 0;
-    if (row.agentPid !== null && isAlive(row.agentPid) && (initSeen || Date.now() >= deadline))
-      return view(d, row);
+    if (agentPid !== null && isAlive(agentPid) && (initSeen || Date.now() >= deadline)) return view(d, row);
     if (Date.now() >= deadline + 2000) return view(d, row); // never hang a launch on a slow fork
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { classifyOutcome, extractFinalText } from "../agents/claude/outcome.js";
 import type { RunProgress } from "../agents/claude/progress.js";
-import type { ExitInfo, Outcome } from "../run-state.js";
+import { type ExitInfo, type Outcome, withNote } from "../run-state.js";
 import { finishRunRow, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { recordSessionEnded } from "./registry.js";
@@ -80,8 +80,4 @@ export function endWithInternalError(ctx: DaemonContext, id: string, error: stri
   const outcome: Outcome = { state: "interrupted", detail: `cctask could not finish this run: ${error}` };
   if (finishRunRow(ctx.db, id, { outcome, exitCode: null, progress: null, offset: 0, now: Date.now() }))
     ctx.events.emit("ended", id);
-}
-
-function withNote(o: Outcome, note: string): Outcome {
-  return { ...o, detail: o.detail ? `${o.detail}; ${note}` : note } as Outcome;
 }

@@ -55,6 +55,20 @@ export class Supervisor {
     return this.watches.size;
   }
 
+  /** The agent's PID once the wrapper has written it (recorded in the runs table the first time). */
+  agentPid(id: string): number | null {
+    const w = this.watches.get(id);
+    if (!w) return null;
+    if (w.row.agentPid === null) {
+      const pid = readAgentPid(runDir(this.ctx, w.row.id));
+      if (pid !== null) {
+        w.row.agentPid = pid;
+        setAgentPid(this.ctx.db, w.row.id, pid);
+      }
+    }
+    return w.row.agentPid;
+  }
+
   /** Live progress of a supervised run (fresher than the stored copy). */
   progressOf(id: string): RunProgress | undefined {
     return this.watches.get(id)?.progress;
@@ -197,13 +211,7 @@ export class Supervisor {
     if (w.ending || this.detached) return;
     const now = Date.now();
     const pid = w.row.pid;
-    if (w.row.agentPid === null) {
-      const agentPid = readAgentPid(runDir(this.ctx, w.row.id));
-      if (agentPid !== null) {
-        w.row.agentPid = agentPid;
-        setAgentPid(this.ctx.db, w.row.id, agentPid);
-      }
-    }
+    this.agentPid(w.row.id);
     if (pid === null || !isSameProcess(pid, w.row.pidStart)) {
       void this.end(w);
       return;

@@ -5,7 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import { UsageError } from "../errors.js";
-import { exchangeHttp, parseRetryAfter } from "../openclaw/http.js";
+import { exchangeHttp, isRetryableStatus, parseRetryAfter } from "../http.js";
 import type { Channel, NotificationKind, SendRequest, SendResult } from "./channel.js";
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
@@ -75,10 +75,6 @@ function buildPayload(req: SendRequest, sentAtMs: number): WebhookPayload {
     silent: c.silent,
     sentAt: new Date(sentAtMs).toISOString(),
   };
-}
-
-function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }
 
 export class WebhookChannel implements Channel {

@@ -5,8 +5,9 @@
  * success predicate of §4.2. Failures keep the status and the gateway's own words; the token
  * never appears in any message.
  */
+
+import { exchangeHttp, type HttpAnswer, isRetryableStatus, parseJsonBody, parseRetryAfter } from "../http.js";
 import type { DeliveryFailure } from "../notify/channel.js";
-import { exchangeHttp, type HttpAnswer, parseJsonBody, parseRetryAfter } from "./http.js";
 
 export interface GatewayEndpoint {
   url: string;
@@ -47,10 +48,6 @@ function describeFailure(answer: HttpAnswer, body: Json | null, details: Json | 
 function embeddedCode(description: string): number | null {
   const m = /\((\d{3}): /.exec(description);
   return m?.[1] ? Number(m[1]) : null;
-}
-
-function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }
 
 /** Judge one answer from /tools/invoke. Pure, so the predicate is tested on its own. */

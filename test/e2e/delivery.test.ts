@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { NotificationView } from "../../src/protocol.js";
+import type { NotificationView, RunView } from "../../src/protocol.js";
 import { type FakeGateway, startFakeGateway } from "../fakes/gateway.js";
 import { type FakeTelegram, startFakeTelegram, type TelegramCall } from "../fakes/telegram-api.js";
 import { createSandbox, isAlive, type Sandbox, waitFor } from "../helpers/cctask.js";
@@ -41,6 +41,11 @@ function accepted(chat = CHAT): TelegramCall[] {
   return tg!.calls.filter((c) => c.chat_id === chat && c.status === 200 && c.method === "sendMessage");
 }
 
+/** `cctask run --json` of a task reporting to one target: the receipt. */
+function launch(task: string, target: string): Promise<RunView> {
+  return sb.json(["run", "-t", task, "-p", sb.project, "--notify", target]);
+}
+
 async function notifications(id: string): Promise<NotificationView[]> {
   return sb.json<NotificationView[]>(["notifications", id]);
 }
@@ -61,15 +66,10 @@ async function settled(id: string, count: number): Promise<NotificationView[]> {
 describe("telegram", () => {
   it("launch, session, agent update and final, each once, in order, silent except the final", async () => {
     await telegramSandbox();
-    const v = await sb.json([
-      "run",
-      "-t",
+    const v = await launch(
       "REPLAY_EMIT_FOR_S=1 REPLAY_INTERVAL_MS=100 REPLAY_RESULT=all-done",
-      "-p",
-      sb.project,
-      "--notify",
       `telegram:${CHAT}`,
-    ]);
+    );
     await sb.cli(["wait", v.id]);
     const list = await settled(v.id, 3);
     expect(list.map((n) => [n.kind, n.state])).toEqual([
@@ -90,15 +90,7 @@ describe("telegram", () => {
   it("a result with HTML in it renders as text", async () => {
     await telegramSandbox();
     const evil = "<script>alert(1)</script>&amp;<b>unclosed&</i>";
-    const v = await sb.json([
-      "run",
-      "-t",
-      `REPLAY_RESULT=${evil}`,
-      "-p",
-      sb.project,
-      "--notify",
-      `telegram:${CHAT}`,
-    ]);
+    const v = await launch(`REPLAY_RESULT=${evil}`, `telegram:${CHAT}`);
     await sb.cli(["wait", v.id]);
     await settled(v.id, 3);
     const final = accepted().at(-1)!;
@@ -127,15 +119,7 @@ describe("telegram", () => {
 
   it("a missing topic fails visibly and is never re-routed to the main chat", async () => {
     await telegramSandbox({ missingThreads: [77] });
-    const v = await sb.json([
-      "run",
-      "-t",
-      "REPLAY_RESULT=x",
-      "-p",
-      sb.project,
-      "--notify",
-      `telegram:${CHAT}:topic:77`,
-    ]);
+    const v = await launch("REPLAY_RESULT=x", `telegram:${CHAT}:topic:77`);
     await sb.cli(["wait", v.id]);
     const list = await settled(v.id, 3);
     expect(list.every((n) => n.state === "failed")).toBe(true);
@@ -148,15 +132,7 @@ describe("telegram", () => {
 
   it("the General topic (1) is sent without a thread id", async () => {
     await telegramSandbox();
-    const v = await sb.json([
-      "run",
-      "-t",
-      "REPLAY_RESULT=x",
-      "-p",
-      sb.project,
-      "--notify",
-      `telegram:-1001234567890:topic:1`,
-    ]);
+    const v = await launch("REPLAY_RESULT=x", `telegram:-1001234567890:topic:1`);
     await sb.cli(["wait", v.id]);
     await settled(v.id, 3);
     const sent = tg!.calls.filter((c) => c.method === "sendMessage");
@@ -166,7 +142,7 @@ describe("telegram", () => {
 
   it("a blocked bot and a wrong token are permanent failures with the service's words", async () => {
     await telegramSandbox({ blockedChats: ["555"] });
-    const v = await sb.json(["run", "-t", "REPLAY_RESULT=x", "-p", sb.project, "--notify", "telegram:555"]);
+    const v = await launch("REPLAY_RESULT=x", "telegram:555");
     await sb.cli(["wait", v.id]);
     const list = await settled(v.id, 3);
     expect(list[0]).toMatchObject({ state: "failed", attempts: 1 });
@@ -178,15 +154,7 @@ describe("telegram", () => {
       { rateLimit: { perSecond: 1, retryAfter: 1 } },
       { notify: { heartbeatSeconds: 1, heartbeatMode: "post" } },
     );
-    const v = await sb.json([
-      "run",
-      "-t",
-      "REPLAY_EMIT_FOR_S=4 REPLAY_INTERVAL_MS=200",
-      "-p",
-      sb.project,
-      "--notify",
-      `telegram:${CHAT}`,
-    ]);
+    const v = await launch("REPLAY_EMIT_FOR_S=4 REPLAY_INTERVAL_MS=200", `telegram:${CHAT}`);
     await sb.cli(["wait", v.id]);
     const list = await settled(v.id, 4);
     expect(list.filter((n) => n.state === "failed")).toEqual([]);
@@ -200,15 +168,7 @@ describe("telegram", () => {
 
   it("heartbeats edit one live card", async () => {
     await telegramSandbox({}, { notify: { heartbeatSeconds: 1, heartbeatMode: "edit" } });
-    const v = await sb.json([
-      "run",
-      "-t",
-      "REPLAY_EMIT_FOR_S=4 REPLAY_INTERVAL_MS=200",
-      "-p",
-      sb.project,
-      "--notify",
-      `telegram:${CHAT}`,
-    ]);
+    const v = await launch("REPLAY_EMIT_FOR_S=4 REPLAY_INTERVAL_MS=200", `telegram:${CHAT}`);
     await sb.cli(["wait", v.id]);
     await settled(v.id, 4);
     const cards = tg!.calls.filter((c) => c.status === 200 && c.text?.includes("Claude Code working"));
@@ -222,15 +182,7 @@ describe("telegram", () => {
     // session message behind it waits in the outbox, never sent, when the daemon dies.
     await telegramSandbox();
     tg!.failNext({ status: 429, retryAfter: 3, count: 1, method: "sendMessage" });
-    const v = await sb.json([
-      "run",
-      "-t",
-      "REPLAY_HANG=1 REPLAY_NO_RESULT=1",
-      "-p",
-      sb.project,
-      "--notify",
-      `telegram:${CHAT}`,
-    ]);
+    const v = await launch("REPLAY_HANG=1 REPLAY_NO_RESULT=1", `telegram:${CHAT}`);
     let pending: NotificationView[] = [];
     await waitFor(
       async () => {
@@ -312,15 +264,7 @@ describe("openclaw gateway", () => {
       notify: { heartbeatSeconds: 0 },
     });
     gw.inject({ type: "tool-error", error: "Channel is unavailable: whatsapp" }, 1);
-    const v = await sb.json([
-      "run",
-      "-t",
-      "REPLAY_RESULT=done",
-      "-p",
-      sb.project,
-      "--notify",
-      "openclaw:whatsapp:120363000000000000@g.us",
-    ]);
+    const v = await launch("REPLAY_RESULT=done", "openclaw:whatsapp:120363000000000000@g.us");
     await sb.cli(["wait", v.id]);
     const list = await settled(v.id, 3);
     expect(list[0]).toMatchObject({ kind: "launch", state: "failed" }); // HTTP 200, but the tool said error
@@ -351,15 +295,7 @@ describe("webhook", () => {
     const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
     sb = createSandbox({ env: { CCTASK_WEBHOOK_SECRET: "s3cret" } });
     sb.writeConfig({ notify: { heartbeatSeconds: 0, retry: { maxDelaySeconds: 1 } } });
-    const v = await sb.json([
-      "run",
-      "-t",
-      "REPLAY_RESULT=hooked",
-      "-p",
-      sb.project,
-      "--notify",
-      `webhook:${url}`,
-    ]);
+    const v = await launch("REPLAY_RESULT=hooked", `webhook:${url}`);
     await sb.cli(["wait", v.id]);
     const list = await settled(v.id, 3);
     expect(list.map((n) => n.state)).toEqual(["delivered", "delivered", "delivered"]);
@@ -400,15 +336,7 @@ describe("console", () => {
 describe("the agent's own updates", () => {
   it("only with its own run's token, only to its own targets; no delivery secret reaches the agent", async () => {
     await telegramSandbox();
-    const v = await sb.json([
-      "run",
-      "-t",
-      "REPLAY_HANG=1 REPLAY_NO_RESULT=1",
-      "-p",
-      sb.project,
-      "--notify",
-      `telegram:${CHAT}`,
-    ]);
+    const v = await launch("REPLAY_HANG=1 REPLAY_NO_RESULT=1", `telegram:${CHAT}`);
     const env = readEnviron(v.pid!);
     expect(env.CCTASK_RUN_ID).toBe(v.id);
     expect(env.CCTASK_RUN_TOKEN).toMatch(/^[0-9a-f]{64}$/);

@@ -1,4 +1,4 @@
-import type { ExitInfo, Outcome, StopRequest } from "../../run-state.js";
+import { type ExitInfo, type Outcome, type StopRequest, withNote } from "../../run-state.js";
 import {
   describeApiError,
   describeExit,
@@ -129,11 +129,6 @@ function formatSeconds(s: number): string {
   if (s % 3600 === 0 && s >= 3600) return `${s / 3600} h`;
   if (s % 60 === 0 && s >= 60) return `${s / 60} min`;
   return `${s} s`;
-}
-
-function withNote(outcome: Outcome, note: string): Outcome {
-  const detail = outcome.detail ? `${outcome.detail} (${note})` : note;
-  return { ...outcome, detail } as Outcome;
 }
 
 function suffix(text: string): string {

@@ -80,3 +80,8 @@ export function parseJsonBody(text: string): unknown {
     return null;
   }
 }
+
+/** Statuses worth another try: a timeout, a rate limit, or the server's own trouble. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
