@@ -67,7 +67,7 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
       args: buildClaudeArgs(row.spec),
       env: runEnvironment(ctx, row, saved),
       umask: row.spec.umask,
-      daemonStarter: join(ctx.stateDir, "bin", "cctask"),
+      stateDir: ctx.stateDir,
     });
   } catch (e) {
     endUnstarted(ctx, row, {

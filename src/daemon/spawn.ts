@@ -35,7 +35,10 @@ while :; do
   kill -0 "$c" 2>/dev/null || break
 done
 echo "$s" >"$d/exit.tmp" && mv "$d/exit.tmp" "$d/${RUN_FILES.exit}"
-[ -x "$w" ] && "$w" daemon start >/dev/null 2>&1 </dev/null
+p=$(cat "$w/daemon.pid" 2>/dev/null)
+if ! kill -0 "$p" 2>/dev/null && [ -x "$w/bin/cctask" ]; then
+  "$w/bin/cctask" daemon start >/dev/null 2>&1 </dev/null
+fi
 exit 0
 `;
 
@@ -53,11 +56,11 @@ export function spawnAgent(opts: {
   env: Record<string, string>;
   /** The caller's umask, for the agent's own files. */
   umask: number;
-  /** A command that starts the daemon if none runs (the cctask shim), run after the agent ends. */
-  daemonStarter: string;
+  /** The state directory: if its daemon is gone when the agent ends, bin/cctask starts one. */
+  stateDir: string;
 }): Spawned {
   const umask = (opts.umask & 0o777).toString(8).padStart(3, "0");
-  const argv = ["-c", WRAPPER, "cctask-run", opts.runDir, umask, opts.daemonStarter, opts.bin, ...opts.args];
+  const argv = ["-c", WRAPPER, "cctask-run", opts.runDir, umask, opts.stateDir, opts.bin, ...opts.args];
   const child = spawn("/bin/sh", argv, {
     cwd: opts.cwd,
     env: opts.env,

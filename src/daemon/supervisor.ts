@@ -12,7 +12,7 @@ import type { StopRequest } from "../run-state.js";
 import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { endWithInternalError, finishRun } from "./finish.js";
-import { isSameProcess, signalGroup } from "./proc.js";
+import { isAlive, isSameProcess, signalGroup } from "./proc.js";
 import { recordSessionSeen } from "./registry.js";
 import { readAgentPid } from "./spawn.js";
 import { LineTail } from "./tail.js";
@@ -256,6 +256,8 @@ export class Supervisor {
     w.ending = true;
     this.release(w);
     try {
+      // Only for a run we watched: after a long absence its group id may belong to someone else.
+      if (w.live && w.row.pid !== null) await this.reapGroup(w.row.pid);
       await w.tail.drain((line) => this.foldLine(w, line));
       const last = w.tail.takePartial(); // a last line the agent never terminated
       if (last) this.foldLine(w, last);
@@ -272,18 +274,28 @@ export class Supervisor {
       endWithInternalError(this.ctx, w.row.id, (e as Error).message);
     } finally {
       this.watches.delete(w.row.id);
-      // Only for a run we watched: after a long absence its group id may belong to someone else.
-      if (w.live && w.row.pid !== null) this.reapGroup(w.row.pid);
       this.onEnded(w.row.id);
     }
   }
 
-  /** Background Bash, MCP servers and the like must not outlive their run (TERM, then KILL). */
-  private reapGroup(pgid: number): void {
+  /**
+   * When a run is reported ended, its processes are gone: the wrapper finishes (it has written
+   * the exit status), and whatever the agent left in the group (background Bash, MCP servers)
+   * gets SIGTERM, then SIGKILL after the grace period.
+   */
+  private async reapGroup(pgid: number): Promise<void> {
+    const gone = async (test: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end; ) {
+        if (test()) return true;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return test();
+    };
+    await gone(() => !isAlive(pgid), 2000); // the wrapper's last lines, after the exit file
     if (!signalGroup(pgid, "SIGTERM")) return;
     const grace = this.ctx.config.watchdog.killGraceSeconds * 1000;
-    setTimeout(() => {
-      if (signalGroup(pgid, 0)) signalGroup(pgid, "SIGKILL");
-    }, grace).unref();
+    if (await gone(() => !signalGroup(pgid, 0), grace)) return;
+    signalGroup(pgid, "SIGKILL");
+    await gone(() => !signalGroup(pgid, 0), 1000);
   }
 }

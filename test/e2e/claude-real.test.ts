@@ -3,7 +3,7 @@
  * Messages API: cctask is driven through its CLI and --json output, the way a user drives it.
  * The agent inherits the caller's environment, so the offline env goes into the `cctask` calls.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunView } from "../../src/protocol.js";
@@ -415,8 +415,9 @@ describe("real claude: the daemon dies, the run does not", () => {
     const oldDaemon = s.daemonPid()!;
     process.kill(oldDaemon, "SIGKILL");
     await waitFor(() => !alive(oldDaemon), 5_000, "the daemon to die");
+    rmSync(join(s.home, "bin", "cctask")); // so the run's wrapper cannot bring a daemon back itself
     expect(alive(receipt.pid!)).toBe(true);
-    await waitFor(() => !alive(receipt.pid!), 20_000, "the agent to finish with no daemon running");
+    await waitFor(() => !alive(receipt.processGroup!), 20_000, "the run to finish with no daemon running");
 
     const v = await status(s, receipt.id); // a new daemon finishes it from events.jsonl and exit
     const w = await waitRun(s, receipt.id);
