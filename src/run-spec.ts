@@ -1,3 +1,5 @@
+import type { OpenClawRoute } from "./openclaw/route.js";
+
 /** What a run was asked to do: fixed at submission, stored with the run as JSON. */
 export interface RunSpec {
   projectDir: string; // absolute
@@ -22,6 +24,8 @@ export interface RunSpec {
   heartbeatMode: "edit" | "post";
   /** The caller's umask: the agent writes the user's project with it. */
   umask: number;
+  /** Set when launched with --session: where to report and whom to wake (openclaw/route.ts). */
+  openclaw: OpenClawRoute | null;
 }
 
 /** Fields added after the first schema: stored specs without them read as these. */
@@ -33,6 +37,7 @@ export const SPEC_DEFAULTS = {
   notify: [] as string[],
   heartbeatMode: "edit",
   umask: 0o022,
+  openclaw: null,
 } as const satisfies Partial<RunSpec>;
 
 export const DEFAULT_PERMISSION_MODE = "bypassPermissions";

@@ -70,4 +70,19 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX notifications_due ON notifications(state, next_attempt_at);
    CREATE INDEX notifications_run_target ON notifications(run_id, target, id);
    ALTER TABLE runs ADD COLUMN notify_token_hash TEXT;`,
+  // 4: wakes — one per run launched from an OpenClaw session, claimed before and committed after
+  // the wake, so a restarted daemon never wakes twice and reports an unconfirmed claim as uncertain
+  `CREATE TABLE wakes (
+     id          TEXT PRIMARY KEY,
+     run_id      TEXT NOT NULL UNIQUE,
+     session_key TEXT NOT NULL,
+     state       TEXT NOT NULL,
+     path        TEXT,
+     attempts    TEXT NOT NULL DEFAULT '[]',
+     detail      TEXT,
+     created_at  INTEGER NOT NULL,
+     claimed_at  INTEGER,
+     done_at     INTEGER
+   );
+   CREATE INDEX wakes_state ON wakes(state);`,
 ];
