@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   notify: async () => (await import("./commands/notify.js")).notifyCommand,
   notifications: async () => (await import("./commands/notify.js")).notificationsCommand,
   daemon: async () => (await import("./commands/daemon.js")).daemonCommand,
+  openclaw: async () => (await import("./commands/openclaw.js")).openclawCommand,
 };
 
 const HELP = `cctask — run Claude Code tasks in the background, supervised, and know how they ended.
@@ -38,6 +39,7 @@ Usage: cctask <command> [options]
   notifications  what a run sent where, and what failed and why
   sessions the registry of Claude sessions: list, show, label, forget, import
   daemon   start|stop|status the background daemon (rarely needed)
+  openclaw install-skill: teach OpenClaw agents to use cctask
 
 Every command takes --help. State lives in $CCTASK_HOME (default ~/.cctask).
 `;
