@@ -58,7 +58,9 @@ describe("cctask openclaw install-skill", () => {
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({ installed: target, changed: true });
     expect(readdirSync(target).sort()).toEqual(readdirSync(SKILL_DIR).sort());
-    expect(readFileSync(join(target, "SKILL.md"), "utf8")).toBe(readFileSync(join(SKILL_DIR, "SKILL.md"), "utf8"));
+    expect(readFileSync(join(target, "SKILL.md"), "utf8")).toBe(
+      readFileSync(join(SKILL_DIR, "SKILL.md"), "utf8"),
+    );
 
     const again = await sb.cli(["openclaw", "install-skill"], { env });
     expect(again.code).toBe(0);
@@ -81,7 +83,9 @@ describe("cctask openclaw install-skill", () => {
     sb = createSandbox();
     const ocHome = join(sb.root, "oc-home");
     const viaHome = await sb.cli(["openclaw", "install-skill", "--json"], { env: { OPENCLAW_HOME: ocHome } });
-    expect(JSON.parse(viaHome.stdout).installed).toBe(join(ocHome, ".openclaw", "skills", "claude-code-task"));
+    expect(JSON.parse(viaHome.stdout).installed).toBe(
+      join(ocHome, ".openclaw", "skills", "claude-code-task"),
+    );
 
     const viaDir = await sb.cli(["openclaw", "install-skill", "--dir", "custom-skills", "--json"]);
     expect(JSON.parse(viaDir.stdout).installed).toBe(join(sb.root, "custom-skills", "claude-code-task"));
