@@ -59,9 +59,18 @@ const ConfigSchema = z
       .strict()
       .default({}),
     openclaw: z
-      .object({ gatewayUrl: z.string().url().optional(), gatewayToken: z.string().min(1).optional() })
+      .object({
+        gatewayUrl: z.string().url().optional(),
+        gatewayToken: z.string().min(1).optional(),
+        /** The `openclaw` CLI used for routing lookups and the `openclaw agent` wake (default: on PATH). */
+        bin: z.string().min(1).optional(),
+        /** Overrides the wake text; placeholders are documented in the README's OpenClaw section. */
+        wakeTemplate: z.string().min(1).optional(),
+        /** How long one wake attempt may take before the next path is tried. */
+        wakeTimeoutSeconds: positive.default(60),
+      })
       .strict()
-      .default({}),
+      .default({ wakeTimeoutSeconds: 60 }),
     webhook: z
       .object({ secret: z.string().min(1).optional(), secretFile: z.string().min(1).optional() })
       .strict()
