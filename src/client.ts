@@ -3,11 +3,10 @@
  * when none answers, and waits until it does; many CLIs starting at once converge on one daemon
  * (the others' daemons see the lock held and exit).
  */
-import { spawn } from "node:child_process";
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { startDaemon } from "./daemon-start.js";
 import { NotFoundError, UnavailableError, UsageError } from "./errors.js";
 import type {
   ApiErrorBody,
@@ -19,8 +18,6 @@ import type {
   SessionView,
   SubmitRequest,
 } from "./protocol.js";
-
-const START_TIMEOUT_MS = 15_000;
 
 export class DaemonClient {
   constructor(readonly socketPath: string) {}
@@ -154,45 +151,4 @@ export async function connectDaemon(stateDir: string, opts: { autostart: boolean
   ensureStateDir(stateDir);
   await startDaemon(stateDir, client);
   return client;
-}
-
-async function startDaemon(stateDir: string, client: DaemonClient): Promise<void> {
-  const cli = fileURLToPath(new URL("./cli.js", import.meta.url));
-  const child = spawn(process.execPath, [cli, "daemon", "run"], {
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, CCTASK_HOME: stateDir },
-  });
-  let stderr = "";
-  let exited: number | null = null;
-  child.stderr?.on("data", (c: Buffer) => {
-    stderr += c.toString("utf8");
-  });
-  child.once("exit", (code) => {
-    exited = code ?? 1;
-  });
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  try {
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-      try {
-        await client.health();
-        return;
-      } catch (e) {
-        if (!isNoDaemon(e)) throw e;
-      }
-      // A daemon that lost the start race exits with code 3 and the winner answers soon.
-      if (exited !== null && exited !== 3) {
-        throw new UnavailableError(
-          `the cctask daemon could not start (exit ${exited}): ${stderr.trim() || "no message"}\nSee ${join(stateDir, "daemon.log")}.`,
-        );
-      }
-    }
-    throw new UnavailableError(
-      `the cctask daemon did not answer within ${START_TIMEOUT_MS / 1000}s on ${socketPath(stateDir)}. See ${join(stateDir, "daemon.log")}.`,
-    );
-  } finally {
-    child.stderr?.destroy();
-    child.unref();
-  }
 }

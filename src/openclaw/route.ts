@@ -47,3 +47,19 @@ export interface OpenClawRoute {
   /** The launcher's non-secret OpenClaw environment (OPENCLAW_HOME/STATE_DIR/CONFIG_PATH/PROFILE, HOME, PATH), for the waker. */
   launchEnv: Record<string, string>;
 }
+
+/** The ways a run's end can wake its session, in the order they are tried (openclaw.md §7). */
+export type WakePathName = "openclaw-agent" | "hooks-agent" | "sessions-send";
+
+/** Whether one wake path can be used for a route, and why not when it cannot (with the config line that enables it). */
+export interface WakePathCheck {
+  path: WakePathName;
+  usable: boolean;
+  reason: string;
+}
+
+/** What `--validate-only` reports about the wake: the path that will be used first, and every check. */
+export interface WakePreview {
+  chosen: WakePathName | null;
+  checks: WakePathCheck[];
+}

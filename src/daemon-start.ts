@@ -1,0 +1,109 @@
+/**
+ * Starting the daemon from a CLI. Many CLIs may find no daemon at the same moment (a burst of
+ * launches on a cold machine): one of them claims `daemon.starting` and spawns the daemon, the
+ * others wait for it to answer instead of each spawning a daemon that would lose the lock race —
+ * fifty daemons importing their modules at once starve the one that won.
+ */
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { DaemonClient } from "./client.js";
+import { isAlive } from "./daemon/proc.js";
+import { UnavailableError } from "./errors.js";
+
+const START_TIMEOUT_MS = 30_000;
+const POLL_MS = 40;
+
+export async function startDaemon(stateDir: string, client: DaemonClient): Promise<void> {
+  const claimFile = join(stateDir, "daemon.starting");
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let starter: Starter | null = null;
+  const last = { error: "no answer" };
+  try {
+    while (Date.now() < deadline) {
+      if (!starter && claim(claimFile)) starter = spawnDaemon(stateDir);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      if (await answers(client, last)) return;
+      // A daemon that lost the start race (another was already up) exits with code 3.
+      if (starter && starter.exited !== null && starter.exited !== 3) {
+        throw new UnavailableError(
+          `the cctask daemon could not start (exit ${starter.exited}): ${starter.stderr.trim() || "no message"}\nSee ${join(stateDir, "daemon.log")}.`,
+        );
+      }
+    }
+    throw new UnavailableError(
+      `the cctask daemon did not answer within ${START_TIMEOUT_MS / 1000}s on ${client.socketPath} (last: ${last.error}). See ${join(stateDir, "daemon.log")}.`,
+    );
+  } finally {
+    if (starter) {
+      starter.release();
+      rmSync(claimFile, { force: true });
+    }
+  }
+}
+
+interface Starter {
+  exited: number | null;
+  stderr: string;
+  release(): void;
+}
+
+function spawnDaemon(stateDir: string): Starter {
+  const cli = fileURLToPath(new URL("./cli.js", import.meta.url));
+  const child = spawn(process.execPath, [cli, "daemon", "run"], {
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, CCTASK_HOME: stateDir },
+  });
+  const s: Starter = {
+    exited: null,
+    stderr: "",
+    release: () => {
+      child.stderr?.destroy();
+      child.unref();
+    },
+  };
+  child.stderr?.on("data", (c: Buffer) => {
+    s.stderr += c.toString("utf8");
+  });
+  child.once("exit", (code) => {
+    s.exited = code ?? 1;
+  });
+  return s;
+}
+
+/** Take the starter's role, or leave it to a live CLI that holds it; a dead holder's claim is stale. */
+function claim(file: string): boolean {
+  try {
+    const fd = openSync(file, "wx", 0o600);
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") return true; // cannot coordinate: start one anyway
+  }
+  const holder = Number.parseInt(readQuietly(file), 10);
+  if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) return false;
+  rmSync(file, { force: true }); // the next poll claims it
+  return false;
+}
+
+function readQuietly(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Not answering yet — no socket, refused, or too busy starting to answer in time — is not an error. */
+async function answers(client: DaemonClient, last: { error: string }): Promise<boolean> {
+  try {
+    await client.health();
+    return true;
+  } catch (e) {
+    last.error = (e as Error).message;
+    return false;
+  }
+}
