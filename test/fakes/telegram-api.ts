@@ -2,6 +2,8 @@
 // real error shapes (HTTP status = error_code, {"ok":false,...}), HTML checked the way Telegram's
 // parser does (tdlib parse_html: unsupported/unmatched tags fail, an unknown `&` stays literal),
 // the 4096 post-parse limit, threads, chats, and a fault plan a test can change at runtime.
+// Inbound traffic: pushUpdate() queues an update that a long-polling getUpdates (offset, timeout)
+// receives, so a bot such as the OpenClaw gateway's Telegram channel can be driven by "users".
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -40,10 +42,20 @@ export interface TelegramCall {
   description: string | null;
 }
 
+export interface InboundText {
+  chatId: number;
+  fromId: number;
+  text: string;
+  /** A forum topic (supergroup chats) or a private-chat thread. */
+  threadId?: number;
+}
+
 export interface FakeTelegram {
   apiRoot: string;
   token: string;
   calls: TelegramCall[];
+  /** Queue an update for getUpdates; returns its update_id. */
+  pushUpdate(update: Record<string, unknown>): number;
   failNext(fault: Fault & { count?: number }): void;
   failFor(ms: number, fault: Fault): void;
   dropConnections(count?: number): void;
@@ -77,6 +89,35 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const windows: { fault: Fault; until: number }[] = [];
   const stored = new Map<string, Map<number, { text: string; parse_mode: unknown }>>();
   const recent = new Map<string, number[]>();
+  const updates: Record<string, unknown>[] = [];
+  const pollers = new Set<() => void>();
+  let nextUpdateId = 1;
+
+  /** getUpdates: answer at once when updates at or after `offset` exist, else hold up to `timeout` s. */
+  const getUpdates = (p: Params, res: http.ServerResponse, call: TelegramCall) => {
+    const offset = Number(p.offset ?? 0);
+    const limit = Number(p.limit ?? 100);
+    const timeoutMs = Math.min(Number(p.timeout ?? 0), 50) * 1000;
+    if (offset > 0) updates.splice(0, updates.filter((u) => Number(u.update_id) < offset).length);
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (result: unknown[]) => {
+      pollers.delete(wake);
+      clearTimeout(timer);
+      if (!res.writableEnded && !res.destroyed) sendJson(res, call, 200, { ok: true, result });
+    };
+    const ready = () => updates.filter((u) => Number(u.update_id) >= offset).slice(0, limit);
+    const wake = () => {
+      const found = ready();
+      if (found.length > 0) finish(found);
+    };
+    if (ready().length > 0 || timeoutMs === 0) return finish(ready());
+    pollers.add(wake);
+    timer = setTimeout(() => finish([]), timeoutMs);
+    res.on("close", () => {
+      pollers.delete(wake);
+      clearTimeout(timer);
+    });
+  };
 
   const takeFault = (method: string): Fault | null => {
     const now = Date.now();
@@ -164,6 +205,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       if ("drop" in fault) req.socket.destroy();
       return;
     }
+    if (!fault && method === "getUpdates" && path?.[1] === token) return getUpdates(p, res, call);
     const outcome: Outcome = fault
       ? { status: fault.status, description: describeFault(fault), retryAfter: fault.retryAfter }
       : answer(method, p, path?.[1]);
@@ -201,6 +243,12 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     apiRoot: `http://127.0.0.1:${port}`,
     token,
     calls,
+    pushUpdate: (update) => {
+      const update_id = nextUpdateId++;
+      updates.push({ update_id, ...update });
+      for (const wake of [...pollers]) wake();
+      return update_id;
+    },
     failNext: ({ count, ...fault }) => queue.push({ fault, left: count ?? 1 }),
     failFor: (ms, fault) => windows.push({ fault, until: Date.now() + ms }),
     dropConnections: (count = 1) => queue.push({ fault: { drop: true }, left: count }),
@@ -271,6 +319,23 @@ function makeMessage(chat: string, id: number, text: string, thread: number | nu
         : { id: n, type: "group", title: "Fake group" };
   const topic = thread === null ? {} : { message_thread_id: thread, is_topic_message: true };
   return { message_id: id, from: BOT, date: Math.floor(Date.now() / 1000), chat: chatObj, ...topic, text };
+}
+
+let inboundMessageId = 1000;
+
+/** An update carrying a text message from a user, in a DM, a group, or a forum topic. */
+export function makeTextUpdate(m: InboundText): Record<string, unknown> {
+  const isPrivate = m.chatId > 0;
+  const chat = isPrivate
+    ? { id: m.chatId, type: "private", first_name: "Tester" }
+    : { id: m.chatId, type: "supergroup", title: "Fake forum", is_forum: m.threadId !== undefined };
+  const thread = m.threadId === undefined ? {} : { message_thread_id: m.threadId, is_topic_message: true };
+  const from = { id: m.fromId, is_bot: false, first_name: "Tester", username: `tester${m.fromId}` };
+  inboundMessageId += 1;
+  const message_id = inboundMessageId;
+  return {
+    message: { message_id, from, chat, date: Math.floor(Date.now() / 1000), ...thread, text: m.text },
+  };
 }
 
 /** Telegram's HTML parser, reduced to what decides success: tag names, balance, entities. */
