@@ -70,7 +70,7 @@ describe("the real OpenClaw gateway", () => {
 
   test("answers in the thread a message came from: topic, DM, DM thread", () => {
     const sends = telegram.calls.filter((c) => c.method === "sendMessage" && c.status === 200);
-    const echo = (t: string) => sends.find((c) => c.text?.startsWith(`Echo: ${t}`));
+    const echo = (t: string) => sends.find((c) => c.text === `Echo: ${t}`);
     expect(echo("hello from the topic")).toMatchObject({ chat_id: "-1001234567890", message_thread_id: 7 });
     expect(echo("hello from the dm")).toMatchObject({ chat_id: "5550002", message_thread_id: null });
     expect(echo("hello from the dm thread")).toMatchObject({ chat_id: "5550003", message_thread_id: 42 });
@@ -317,7 +317,8 @@ describe("the real OpenClaw gateway", () => {
   test("after a hot reload: /hooks/agent takes an allowed sessionKey; sessions_send, no longer allowed, is 404", async () => {
     await gw.updateConfig((config) => {
       config.hooks.allowRequestSessionKey = true;
-      config.hooks.allowedSessionKeyPrefixes = ["agent:"];
+      // 2026.9.6 refuses a prefix list without "hook:" unless hooks.defaultSessionKey is set.
+      config.hooks.allowedSessionKeyPrefixes = ["agent:", "hook:"];
       config.gateway.tools.allow = [];
     });
     const keyed = await gw.post(

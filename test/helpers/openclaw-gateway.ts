@@ -54,6 +54,8 @@ export interface RealGateway {
   stateDir: string;
   configPath: string;
   logFile: string;
+  /** An `openclaw` executable (a wrapper that runs the pinned CLI under Node 24), for programs under test. */
+  bin: string;
   /** The environment the gateway and every `openclaw` CLI call run with (no secrets in it). */
   env: Record<string, string>;
   /** Milliseconds from spawn until /readyz said ready. */
@@ -256,12 +258,15 @@ export async function startRealGateway(opts: GatewayOptions): Promise<RealGatewa
   const logFile = join(root, "gateway.log");
   mkdirSync(stateDir, { recursive: true });
   const port = await freePort();
+  const bin = join(root, "bin", "openclaw");
+  mkdirSync(dirname(bin));
+  writeFileSync(bin, `#!/bin/sh\nexec '${peers.node.bin}' '${peers.openclaw.entry}' "$@"\n`, { mode: 0o755 });
   writeFileSync(configPath, JSON.stringify(buildGatewayConfig(opts, port, logFile), null, 2), {
     mode: 0o600,
   });
 
   const env: Record<string, string> = {
-    PATH: `${dirname(peers.node.bin)}:/usr/local/bin:/usr/bin:/bin`,
+    PATH: `${dirname(bin)}:${dirname(peers.node.bin)}:/usr/local/bin:/usr/bin:/bin`,
     HOME: home,
     OPENCLAW_HOME: home,
     OPENCLAW_STATE_DIR: stateDir,
@@ -339,6 +344,7 @@ export async function startRealGateway(opts: GatewayOptions): Promise<RealGatewa
     stateDir,
     configPath,
     logFile,
+    bin,
     env,
     readyMs,
     openclaw: (args, o = {}) => runOpenclaw(peers, { ...env, ...o.env }, args, o.timeoutMs),
@@ -348,14 +354,24 @@ export async function startRealGateway(opts: GatewayOptions): Promise<RealGatewa
     output,
     waitForOutput,
     updateConfig: async (mutate, timeoutMs = 60_000) => {
-      const reloads = (output().match(/config hot reload applied/g) ?? []).length;
+      const reloads = (output().match(/config (hot reload|change) applied/g) ?? []).length;
       const config = JSON.parse(readFileSync(configPath, "utf8")) as GatewayConfig;
       mutate(config);
       writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
       const end = Date.now() + timeoutMs;
-      while ((output().match(/config hot reload applied/g) ?? []).length <= reloads) {
-        if (Date.now() > end)
-          throw new Error(`the gateway did not hot-reload its config within ${timeoutMs} ms`);
+      const failures = (output().match(/config reload failed[^"\n]*/g) ?? []).length;
+      while ((output().match(/config (hot reload|change) applied/g) ?? []).length <= reloads) {
+        const failed = output().match(/config reload failed[^"\n]*/g) ?? [];
+        if (failed.length > failures) throw new Error(`the gateway refused the new config: ${failed.at(-1)}`);
+        if (Date.now() > end) {
+          const lines = output()
+            .split("\n")
+            .filter((l) => /reload|config/i.test(l))
+            .map((l) => l.slice(0, 400));
+          throw new Error(
+            `the gateway did not apply its new config within ${timeoutMs} ms:\n${lines.slice(-12).join("\n")}`,
+          );
+        }
         await new Promise((r) => setTimeout(r, 200));
       }
     },
