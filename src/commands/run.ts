@@ -6,7 +6,7 @@ import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { rootRefusal } from "../agents/claude/command.js";
 import { connectDaemon, ensureStateDir } from "../client.js";
-import { loadConfig } from "../config.js";
+import { exposedSecretWarning, loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { formatTarget, parseTarget } from "../notify/targets.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
@@ -79,6 +79,8 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   const home = stateDir(io.env);
   ensureStateDir(home);
   const config = loadConfig(home);
+  const exposed = exposedSecretWarning(home, config);
+  if (exposed) io.err(exposed);
   const req = await buildRequest(args, io, home, config.claude.bin);
   if (req.timeoutSeconds === null) req.timeoutSeconds = config.defaultTimeoutSeconds;
   const refusal = rootRefusal(req.permissionMode, req.env, process.getuid?.() ?? null);

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isCctaskError, NotFoundError, UsageError } from "../errors.js";
 import { type ApiErrorBody, type Health, type RunView, SubmitRequestSchema } from "../protocol.js";
 import { isFinal } from "../run-state.js";
+import { secretsOf } from "../secret-env.js";
 import { notificationsOfRun } from "../store/notifications.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
@@ -155,6 +156,7 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
     throw new UsageError(`invalid run request: ${first?.path.join(".")}: ${first?.message}`);
   }
   const req = parsed.data;
+  d.notifier.acceptLaunchCredentials(secretsOf(req.env));
   const targets = await d.notifier.validateTargets(
     req.notify.length > 0 ? req.notify : d.ctx.config.notify.defaultTargets,
     req.allowOfflineDelivery,

@@ -22,6 +22,7 @@ import { configPath } from "../state-dir.js";
 import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
 import { activeRuns, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { LaunchCredentials } from "./launch-credentials.js";
 import type { Supervisor } from "./supervisor.js";
 import { toRunView } from "./view.js";
 
@@ -33,6 +34,7 @@ export class Notifier {
   readonly outbox: Outbox;
   private readonly registry: ChannelRegistry;
   private creds: { at: number; value: Credentials } | null = null;
+  private readonly launchCreds: LaunchCredentials;
   private readonly lastHeartbeat = new Map<string, number>();
   /** Runs whose launch message is already queued (by this daemon; the outbox dedupes across restarts). */
   private readonly launched = new Set<string>();
@@ -42,6 +44,7 @@ export class Notifier {
     private readonly ctx: DaemonContext,
     private readonly supervisor: Supervisor,
   ) {
+    this.launchCreds = new LaunchCredentials(ctx.stateDir);
     this.registry = new ChannelRegistry(
       () => this.credentials(),
       (runId) => join(runDir(ctx, runId), "console.log"),
@@ -83,9 +86,18 @@ export class Notifier {
     if (!this.creds || Date.now() - this.creds.at > CREDENTIALS_TTL_MS)
       this.creds = {
         at: Date.now(),
-        value: resolveCredentials(this.ctx.config, process.env, configPath(this.ctx.stateDir)),
+        value: resolveCredentials(
+          this.ctx.config,
+          { ...process.env, ...this.launchCreds.get() },
+          configPath(this.ctx.stateDir),
+        ),
       };
     return this.creds.value;
+  }
+
+  /** Keeps the credentials a launching CLI had in its environment, for this daemon and the next. */
+  acceptLaunchCredentials(secrets: Record<string, string>): void {
+    if (this.launchCreds.accept(secrets)) this.creds = null;
   }
 
   /** Refuses, before anything starts, a target this daemon could not deliver to. */

@@ -122,8 +122,9 @@ export class Outbox {
   private async deliver(row: NotificationRow, target: Target): Promise<void> {
     const channel = this.d.channelFor(target);
     if (typeof channel === "string") {
-      // Missing or broken credentials may be fixed (config edited, daemon restarted): retry, don't drop.
-      this.settle(row, target, { ok: false, failure: { kind: "network", message: channel } }, null);
+      // No credential to send with: fail visibly with where to put one, never wait silently.
+      markFailed(this.d.db, row.id, channel);
+      this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${channel}`);
       return;
     }
     markSending(this.d.db, row.id, Date.now());
