@@ -209,3 +209,18 @@ export function supersedeIfStale(
   db.prepare("UPDATE notifications SET state = 'superseded' WHERE id = ?").run(row.id);
   return true;
 }
+
+/**
+ * Makes every waiting notification of a destination due now (it answers again after failing).
+ * Returns how many were held back.
+ */
+export function releaseHeld(db: Db, scope: { target: string; prefix: string | null }, now: number): number {
+  const prefix = scope.prefix ?? scope.target;
+  return db
+    .prepare(
+      `UPDATE notifications SET next_attempt_at = ?
+       WHERE state = 'pending' AND next_attempt_at > ?
+         AND (target = ? OR (? AND substr(target, 1, length(?)) = ?))`,
+    )
+    .run(now, now, scope.target, scope.prefix === null ? 0 : 1, prefix, prefix).changes;
+}
