@@ -14,11 +14,12 @@ import {
   markFailed,
   markRetry,
   markSending,
+  markUncertain,
   type NotificationRow,
   releaseHeld,
   supersedeIfStale,
 } from "../store/notifications.js";
-import type { Channel, SendResult, Target } from "./channel.js";
+import type { Channel, NotificationKind, SendResult, Target } from "./channel.js";
 import { Pacer, rateFor } from "./pacer.js";
 import { Recovery } from "./recovery.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
@@ -145,7 +146,7 @@ export class Outbox {
     const channel = this.d.channelFor(target);
     if (typeof channel === "string") {
       // Missing or broken credentials may be fixed (config edited, daemon restarted): retry, don't drop.
-      const failure = { kind: "network" as const, message: channel };
+      const failure = { kind: "network" as const, message: channel, maybeDelivered: false };
       this.settle(row, target, { ok: false, failure }, null, false);
       return;
     }
@@ -171,7 +172,11 @@ export class Outbox {
         result = await channel.send(req);
       }
     } catch (e) {
-      result = { ok: false, failure: { kind: "network", message: (e as Error).message } };
+      // Our own code threw (a bad remote id, a rendering bug): nothing went out.
+      result = {
+        ok: false,
+        failure: { kind: "network", message: (e as Error).message, maybeDelivered: false },
+      };
     }
     this.settle(row, target, result, card?.remoteId ?? null, true);
   }
@@ -197,6 +202,19 @@ export class Outbox {
     const f = result.failure;
     const what = f.kind === "network" ? f.message : `${f.status}: ${f.description}`;
     const streak = this.recovery.noteFailure(row.id, dest, f, now, reachedService);
+    if (f.kind === "network" && f.maybeDelivered && !isResentWhenUnknown(row.kind)) {
+      // At most once: the service may have shown it already, so it is never sent again.
+      markUncertain(
+        this.d.db,
+        row.id,
+        `the outcome of this send is unknown (${f.message}); not resent: ${row.kind} messages are sent at most once`,
+      );
+      this.recovery.forget(row.id);
+      this.d.log.warn(
+        `notification ${row.id} (${row.kind}) to ${row.target}: outcome unknown (${f.message}); not resent`,
+      );
+      return;
+    }
     const decision = decideRetry(f, {
       attempts: row.attempts + 1,
       streak,
@@ -222,6 +240,16 @@ export class Outbox {
       this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${decision.why}`);
     }
   }
+}
+
+/**
+ * The delivery guarantee per kind when a send's outcome is unknown (request sent, no answer):
+ * progress (launch, session, heartbeat, update) is sent at most once, so it is not resent; the
+ * final is sent at least once, so it is (exactly once where the channel passes an idempotency key
+ * the service honours: the webhook's delivery id, the gateway's idempotencyKey).
+ */
+export function isResentWhenUnknown(kind: NotificationKind): boolean {
+  return kind === "final";
 }
 
 /** Rate limits and outages apply per chat, whatever the topic. */

@@ -139,6 +139,11 @@ export function markFailed(db: Db, id: number, error: string): void {
   db.prepare("UPDATE notifications SET state = 'failed', last_error = ? WHERE id = ?").run(error, id);
 }
 
+/** A send whose outcome is unknown and that must not be repeated (at most once). */
+export function markUncertain(db: Db, id: number, error: string): void {
+  db.prepare("UPDATE notifications SET state = 'uncertain', last_error = ? WHERE id = ?").run(error, id);
+}
+
 /** After a crash, a send that was in flight may or may not have arrived: never resend it blindly. */
 export function markInterruptedSends(db: Db): number {
   return db

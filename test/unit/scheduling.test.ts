@@ -40,7 +40,7 @@ describe("decideRetry", () => {
   it("backs off exponentially up to the cap on network errors and 5xx", () => {
     const at = (attempts: number) =>
       decideRetry(
-        { kind: "network", message: "ECONNRESET" },
+        { kind: "network", message: "ECONNRESET", maybeDelivered: true },
         { attempts, streak: attempts, createdAtMs: 0, nowMs: 0, policy },
       );
     expect([1, 2, 3, 4, 5, 6, 7].map((n) => (at(n) as { atMs: number }).atMs)).toEqual([
@@ -74,7 +74,7 @@ describe("decideRetry", () => {
 
   it("gives up once the notification is older than the limit", () => {
     const d = decideRetry(
-      { kind: "network", message: "ECONNREFUSED" },
+      { kind: "network", message: "ECONNREFUSED", maybeDelivered: false },
       { attempts: 50, streak: 50, createdAtMs: 0, nowMs: 3_590_000, policy },
     );
     expect(d.retry).toBe(false);
