@@ -95,12 +95,11 @@ export class OpenClawChannel implements Channel {
     if (target.scheme !== "openclaw")
       throw new Error(`OpenClawChannel cannot send to a ${target.scheme} target`);
     const gw = typeof this.opts.gateway === "function" ? this.opts.gateway() : this.opts.gateway;
-    const outcome = await invokeTool(
-      gw,
-      "message",
-      buildMessageArgs(target, req.content),
-      this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {},
-    );
+    // The gateway sends a repeated idempotencyKey only once: a retry after a lost answer is safe.
+    const outcome = await invokeTool(gw, "message", buildMessageArgs(target, req.content), {
+      idempotencyKey: req.deliveryId,
+      ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+    });
     return outcome.ok ? { ok: true, remoteId: messageIdOf(outcome.details) } : outcome;
   }
 }
