@@ -7,6 +7,7 @@ import { readFileSync, statSync } from "node:fs";
 import JSON5 from "json5";
 import { z } from "zod";
 import { UsageError } from "./errors.js";
+import { TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "./limits.js";
 import { withoutSecrets } from "./secret-env.js";
 import { configPath } from "./state-dir.js";
 
@@ -16,7 +17,7 @@ const nonNegative = z.number().nonnegative();
 const ConfigSchema = z
   .object({
     maxConcurrent: z.number().int().positive().default(4),
-    defaultTimeoutSeconds: positive.default(7200),
+    defaultTimeoutSeconds: z.number().int().min(TIMEOUT_MIN_SECONDS).max(TIMEOUT_MAX_SECONDS).default(7200),
     /** The daemon exits after this long with no active run and no client. */
     idleExitSeconds: positive.default(600),
     /** How long `cctask run` waits for the agent's init line before printing the receipt. */

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
 import { type Credentials, resolveCredentials } from "../notify/credentials.js";
 import { ChannelRegistry, formatTarget, parseTarget, type Target } from "../notify/index.js";
@@ -177,7 +178,8 @@ export class Notifier {
     try {
       result = readFileSync(runFile(this.ctx, runId, "result"), "utf8");
     } catch {
-      result = row.detail ?? "(no output)";
+      // result.md could not be written or was removed: the text is in the stored progress.
+      result = row.progress ? extractFinalText(row.progress, "") : (row.detail ?? "(no output)");
     }
     this.put(
       row,
