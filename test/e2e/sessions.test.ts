@@ -271,7 +271,9 @@ describe("concurrency", () => {
     sb.writeConfig({ maxConcurrent: 30 });
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        sb.cli(["run", "--wait", "--json", "-t", `SCEN_PLAIN c${i}`, "-p", sb.project], { timeoutMs: 200_000 }),
+        sb.cli(["run", "--wait", "--json", "-t", `SCEN_PLAIN c${i}`, "-p", sb.project], {
+          timeoutMs: 200_000,
+        }),
       ),
     );
     expect(results.every((r) => r.code === 0)).toBe(true);
