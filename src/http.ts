@@ -10,7 +10,10 @@ export interface HttpAnswer {
   text: string;
 }
 
-export type HttpExchange = { answered: true; answer: HttpAnswer } | { answered: false; message: string };
+/** `code`: the socket error (e.g. ECONNREFUSED), "TIMEOUT", or null when unknown. */
+export type HttpExchange =
+  | { answered: true; answer: HttpAnswer }
+  | { answered: false; message: string; code: string | null };
 
 export interface HttpRequest {
   method: "GET" | "POST";
@@ -42,6 +45,20 @@ function describeError(e: unknown, timeoutMs: number): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function errorCode(e: unknown): string | null {
+  if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) return "TIMEOUT";
+  const cause = e instanceof Error ? (e.cause as { code?: string } | undefined) : undefined;
+  return cause?.code ?? null;
+}
+
+/** Errors that prove the request never reached the peer (nothing can have happened there). */
+export function neverReached(code: string | null): boolean {
+  return (
+    code !== null &&
+    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"].includes(code)
+  );
+}
+
 export async function exchangeHttp(req: HttpRequest): Promise<HttpExchange> {
   try {
     const res = await fetch(req.url, {
@@ -58,6 +75,7 @@ export async function exchangeHttp(req: HttpRequest): Promise<HttpExchange> {
     return {
       answered: false,
       message: `no answer from ${req.peer} at ${originOf(req.url)}: ${describeError(e, req.timeoutMs)}`,
+      code: errorCode(e),
     };
   }
 }

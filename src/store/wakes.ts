@@ -9,7 +9,8 @@
 import type { Db } from "./db.js";
 
 export type WakeState = "claimed" | "woken" | "failed" | "uncertain";
-export type WakeAttemptOutcome = "woken" | "refused" | "no_answer" | "skipped";
+/** woken: confirmed; failed: definitely did not wake (the next path is tried); no_answer: may have woken. */
+export type WakeAttemptOutcome = "woken" | "failed" | "no_answer";
 
 export interface WakeAttempt {
   path: string;
