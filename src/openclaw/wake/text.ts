@@ -153,5 +153,5 @@ export function wakeText(i: WakeTextInput, template?: string): string {
     i.completionMode === "iterate"
       ? `Iteration: ${v.iteration} of ${v.maxIterations} (${v.remaining} left)\n`
       : "";
-  return renderTemplate(DEFAULT_TEMPLATE.replace("{iterationLine}\n", iterationLine), v);
+  return renderTemplate(DEFAULT_TEMPLATE.replace("{iterationLine}\n", `${iterationLine}\n`), v);
 }
