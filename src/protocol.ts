@@ -16,7 +16,27 @@
  * Errors: { error: { kind, message } } with 400 (usage), 404 (not found), 500 (internal).
  */
 import { z } from "zod";
+import type { OpenClawRoute } from "./openclaw/route.js";
 import type { RunState } from "./run-state.js";
+
+const nullableText = z.string().min(1).nullable();
+export const OpenClawRouteSchema = z
+  .object({
+    sessionKey: z.string().min(1),
+    agentId: z.string().min(1),
+    family: z.string().min(1),
+    channel: nullableText,
+    target: nullableText,
+    threadId: nullableText,
+    replyTo: nullableText,
+    sessionId: nullableText,
+    wakeKey: z.string().min(1),
+    resolvedFrom: z.string().min(1),
+    traceLive: z.boolean(),
+    execShell: z.boolean(),
+    launchEnv: z.record(z.string(), z.string()),
+  })
+  .strict() satisfies z.ZodType<OpenClawRoute>;
 
 export const SubmitRequestSchema = z
   .object({
@@ -43,6 +63,8 @@ export const SubmitRequestSchema = z
     claudeBin: z.string().min(1),
     /** The caller's environment: the agent inherits it, minus cctask's own secrets. */
     env: z.record(z.string(), z.string()),
+    /** Launched from an OpenClaw session (--session): where to report and whom to wake. */
+    openclaw: OpenClawRouteSchema.nullable().optional(),
   })
   .strict();
 export type SubmitRequest = z.infer<typeof SubmitRequestSchema>;
@@ -97,6 +119,19 @@ export interface RunView {
   results: number;
   malformedLines: number;
   files: RunFiles;
+  /** Runs launched from an OpenClaw session: the wake of that session; null for other runs. */
+  wake: WakeView | null;
+}
+
+/** pending: the run has not ended; claimed: waking now; then woken, failed or uncertain. */
+export interface WakeView {
+  id: string | null;
+  state: "pending" | "claimed" | "woken" | "failed" | "uncertain";
+  sessionKey: string;
+  path: string | null;
+  detail: string | null;
+  attempts: { path: string; outcome: string | null; detail: string | null }[];
+  doneAt: string | null;
 }
 
 export interface SessionView {

@@ -8,7 +8,13 @@ import { join } from "node:path";
 import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
 import { type Credentials, resolveCredentials } from "../notify/credentials.js";
-import { ChannelRegistry, formatTarget, parseTarget, type Target } from "../notify/index.js";
+import {
+  ChannelRegistry,
+  formatTarget,
+  type NotificationContent,
+  parseTarget,
+  type Target,
+} from "../notify/index.js";
 import {
   finalMessage,
   heartbeatMessage,
@@ -146,6 +152,18 @@ export class Notifier {
       0
     )
       this.outbox.kick();
+  }
+
+  /** A wake notice or trace marker to these targets; idempotent per run, target, kind and seq. */
+  post(
+    runId: string,
+    targets: string[],
+    kind: "wake" | "trace",
+    seq: number,
+    content: NotificationContent,
+  ): void {
+    if (targets.length === 0) return;
+    if (enqueue(this.ctx.db, { runId, targets, kind, seq, content, now: Date.now() }) > 0) this.outbox.kick();
   }
 
   /** Idempotent: the launch message exists once per run and target, whoever asks first. */

@@ -76,7 +76,7 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: strin
     notify: targets,
     heartbeatMode: req.heartbeatMode ?? ctx.config.notify.heartbeatMode,
     umask: req.umask,
-    openclaw: null,
+    openclaw: req.openclaw ?? null,
   };
 
   let id = newRunId();

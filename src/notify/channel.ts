@@ -6,7 +6,7 @@
  */
 
 /** What a notification is about; each kind has its own idempotency key and formatting. */
-export type NotificationKind = "launch" | "session" | "heartbeat" | "update" | "final";
+export type NotificationKind = "launch" | "session" | "heartbeat" | "update" | "final" | "wake" | "trace";
 
 /**
  * A notification's content, independent of channel. `title` and `fields` are short; `quote` is

@@ -41,7 +41,7 @@ function renderHead(c: NotificationContent): string {
 
 /** The message text, at most `limit` characters: the quote gives way first, with a pointer. */
 export function renderOpenClawMessage(c: NotificationContent, limit = OPENCLAW_MESSAGE_LIMIT): string {
-  if (c.kind === "heartbeat") return cut(c.line, limit);
+  if (c.kind === "heartbeat" || c.kind === "trace") return cut(c.line, limit);
   const head = renderHead(c);
   const footer = c.footer ?? "";
   const join = (parts: string[]) => parts.filter((p) => p !== "").join("\n\n");
