@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } fro
 import { dirname, isAbsolute } from "node:path";
 import { agentEnvironment } from "../config.js";
 import { UsageError } from "../errors.js";
+import type { OpenClawRoute } from "../openclaw/route.js";
 import type { SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, type RunSpec } from "../run-spec.js";
 import { activeRunsOnSession, getRun, insertRun, type RunRow } from "../store/runs.js";
@@ -22,8 +23,16 @@ export function newRunId(): string {
   return id;
 }
 
-/** @param targets canonical delivery targets, already validated (Notifier.validateTargets) */
-export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: string[]): RunRow {
+/**
+ * @param targets canonical delivery targets, already validated (Notifier.validateTargets)
+ * @param route where a --session run reports and whom it wakes (daemon/routing.ts)
+ */
+export function submitRun(
+  ctx: DaemonContext,
+  req: SubmitRequest,
+  targets: string[],
+  route: OpenClawRoute | null = null,
+): RunRow {
   if (!isAbsolute(req.projectDir))
     throw new UsageError(`the project path must be absolute, got "${req.projectDir}"`);
   if (existsSync(req.projectDir)) {
@@ -71,7 +80,7 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: strin
     notify: targets,
     heartbeatMode: req.heartbeatMode ?? ctx.config.notify.heartbeatMode,
     umask: req.umask,
-    openclaw: null,
+    openclaw: route,
   };
 
   let id = newRunId();

@@ -9,32 +9,14 @@ import type { GatewayEndpoint } from "../gateway.js";
 import { resolveOpenClawStateDir } from "../paths.js";
 import type { OpenClawRoute, RoutingRequest } from "../route.js";
 import { readDiskStore } from "./disk.js";
+
+export { LAUNCH_ENV_KEYS, pickLaunchEnv } from "./launch-env.js";
+
 import { listViaCli, listViaTool } from "./gateway-source.js";
 import * as msg from "./messages.js";
 import { type Decision, decideRoute, type Evidence, type Metadata } from "./rules.js";
 import { asObject } from "./session-info.js";
 import { type ParsedKey, parseSessionKey } from "./session-key.js";
-
-/** The launcher's environment variables that locate OpenClaw; none of them is a secret. */
-export const LAUNCH_ENV_KEYS = [
-  "OPENCLAW_HOME",
-  "OPENCLAW_STATE_DIR",
-  "OPENCLAW_CONFIG_PATH",
-  "OPENCLAW_PROFILE",
-  "OPENCLAW_SHELL",
-  "OPENCLAW_CHANNEL_CONTEXT",
-  "HOME",
-  "PATH",
-] as const;
-
-export function pickLaunchEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of LAUNCH_ENV_KEYS) {
-    const v = env[k];
-    if (typeof v === "string" && v !== "") out[k] = v;
-  }
-  return out;
-}
 
 export interface ResolveDeps {
   /** The gateway the daemon delivers through, or why there is none. */
