@@ -6,8 +6,10 @@ import { cpSync, existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NotificationView, RoutingReport, RunView } from "../../src/protocol.js";
+import type { RunSpec } from "../../src/run-spec.js";
 import { type FakeGateway, startFakeGateway } from "../fakes/gateway.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-api.js";
 import { createSandbox, type Sandbox, waitFor } from "../helpers/cctask.js";
@@ -244,8 +246,37 @@ describe("refusals: the original's message on stderr, exit 2, nothing started", 
 describe("runs", () => {
   it("a topic key: every notification lands in that topic of the fake Telegram", async () => {
     await routed();
-    const v = await sb!.json(["run", "-t", "REPLAY_RESULT=topic-done", "-p", sb!.project, "-s", TOPIC_KEY]);
+    const v = await sb!.json([
+      "run",
+      "-t",
+      "REPLAY_RESULT=topic-done",
+      "-p",
+      sb!.project,
+      "-s",
+      TOPIC_KEY,
+      "--reply-to-message-id",
+      "55",
+    ]);
     expect(v.notify).toEqual(["telegram:-1009876:topic:7"]);
+    // the route is stored with the run, with the launcher's OpenClaw environment and no secret
+    const db = new Database(join(sb!.home, "cctask.db"), { readonly: true });
+    const row = db.prepare("SELECT spec FROM runs WHERE id = ?").get(v.id) as { spec: string };
+    db.close();
+    const spec = JSON.parse(row.spec) as RunSpec;
+    expect(spec.openclaw).toMatchObject({
+      sessionKey: TOPIC_KEY,
+      family: "telegram-topic",
+      channel: "telegram",
+      target: "-1009876",
+      threadId: "7",
+      replyTo: "55",
+      sessionId: TOPIC_SESSION,
+      wakeKey: "agent:main:telegram:group:-1009876",
+      execShell: false,
+    });
+    expect(spec.openclaw!.launchEnv.OPENCLAW_STATE_DIR).toBe(sb!.env.OPENCLAW_STATE_DIR);
+    expect(row.spec).not.toContain(tg!.token);
+    expect(row.spec).not.toContain("gw-secret");
     await sb!.cli(["wait", v.id]);
     const list = await settled(v.id, 3);
     expect(list.map((n) => [n.kind, n.state])).toEqual([
@@ -260,6 +291,8 @@ describe("runs", () => {
       ["-1009876", 7, 200],
     ]);
     expect(sent.at(-1)!.text).toContain("topic-done");
+    // the launch and the final reply to the message that asked; the session line does not
+    expect(sent.map((c) => c.reply_to_message_id)).toEqual([55, null, 55]);
     expect(gw!.messages).toEqual([]); // Telegram goes to the Bot API directly
   });
 
