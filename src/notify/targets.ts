@@ -40,7 +40,8 @@ export function parseTarget(raw: string): Target {
         throw bad(`"${channel}" is not an OpenClaw channel name (e.g. whatsapp, discord, telegram)`);
       if (target.trim() === "")
         throw bad("the OpenClaw target is missing, e.g. openclaw:whatsapp:+15551234567");
-      const topic = channel === "telegram" ? target.match(/^(.+):topic:(\d+)$/) : null;
+      // a Telegram topic is a number; a Slack thread is a timestamp such as 1712345678.123456
+      const topic = target.match(channel === "telegram" ? /^(.+):topic:(\d+)$/ : /^(.+):topic:([\w.-]+)$/);
       return topic
         ? { scheme: "openclaw", channel, target: topic[1]!, threadId: topic[2]! }
         : { scheme: "openclaw", channel, target, threadId: null };

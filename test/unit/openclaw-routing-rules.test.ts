@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseTarget } from "../../src/notify/targets.js";
 import type { RoutingRequest } from "../../src/openclaw/route.js";
 import { parseChannelContext, routeTargets } from "../../src/openclaw/routing/resolve.js";
 import { decideRoute, type Evidence } from "../../src/openclaw/routing/rules.js";
@@ -285,16 +286,29 @@ describe("other channels, through the gateway", () => {
   });
 
   it("Discord channels and Slack threads", () => {
+    // the row's destination is what OpenClaw itself delivers to
     expect(route(req("agent:main:discord:channel:1122334455"), fromGateway()).route).toMatchObject({
       channel: "discord",
-      target: "1122334455",
+      target: "channel:1122334455",
       sessionId: "c5e6f708-5555-4b92-a3b4-c5d6e7f80905",
+      resolvedFrom: "gateway",
     });
     const slack = route(req("agent:main:slack:channel:C01:thread:1712345678.123456"), evidence()).route;
-    expect(slack).toMatchObject({ channel: "slack", target: "C01", threadId: "1712345678.123456" });
-    expect(routeTargets({ ...slack, traceLive: false, execShell: false, launchEnv: {} })).toEqual([
-      "openclaw:slack:C01:topic:1712345678.123456",
-    ]);
+    expect(slack).toMatchObject({
+      channel: "slack",
+      target: "channel:C01",
+      threadId: "1712345678.123456",
+      resolvedFrom: "key",
+    });
+    const targets = routeTargets({ ...slack, traceLive: false, execShell: false, launchEnv: {} });
+    expect(targets).toEqual(["openclaw:slack:channel:C01:topic:1712345678.123456"]);
+    // the thread survives the target syntax
+    expect(parseTarget(targets[0]!)).toEqual({
+      scheme: "openclaw",
+      channel: "slack",
+      target: "channel:C01",
+      threadId: "1712345678.123456",
+    });
   });
 
   it("a per-peer key takes its channel from the session's row", () => {

@@ -150,8 +150,13 @@ export function decideRoute(
     return { ok: false, message: msg.channelMismatch(req.notifyChannel, channel, p.key) };
   const sessionId = req.notifySessionId ?? found.sessionId ?? p.sessionId;
   const fromRow = found.row && (rowChannel === channel || rowChannel === null) ? found.row.to : null;
-  const target = p.target ?? fromRow ?? (channel !== null ? contextChat(ev) : null);
-  const resolvedFrom = p.target ? "key" : fromRow ? found.routingSource! : "channel-context";
+  // Telegram trusts the key (a thread must never become its main chat); other channels take the
+  // destination OpenClaw itself delivers to, e.g. Discord's channel:<id>.
+  const keyTarget = p.family === "channel" && p.target !== null ? `channel:${p.target}` : p.target;
+  const preferRow = channel !== "telegram" && fromRow !== null;
+  const target = (preferRow ? fromRow : keyTarget) ?? fromRow ?? (channel !== null ? contextChat(ev) : null);
+  const resolvedFrom =
+    preferRow || (!keyTarget && fromRow) ? found.routingSource! : keyTarget ? "key" : "channel-context";
 
   if (channel === "telegram") {
     // Non-thread Telegram: the guards against posting into a main chat when a thread was meant.
