@@ -25,6 +25,7 @@ import {
 import { Outbox } from "../notify/outbox.js";
 import { validateWebhookUrl } from "../notify/webhook.js";
 import { checkGateway } from "../openclaw/gateway.js";
+import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";
 import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
 import { activeRuns, getRun, type RunRow } from "../store/runs.js";
@@ -69,6 +70,11 @@ export class Notifier {
       },
       channelFor: (t) => this.registry.channelFor(t),
       heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
+      replyTo: (runId, target) => {
+        const route = getRun(ctx.db, runId)?.spec.openclaw;
+        // only in the chat the message id belongs to: the route's own target
+        return route?.replyTo && routeTargets(route).includes(target) ? route.replyTo : null;
+      },
     });
   }
 

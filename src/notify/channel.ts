@@ -60,6 +60,8 @@ export interface SendRequest {
   deliveryId: string;
   /** For an edit of a live card: the remote id returned by the first send. */
   editRemoteId?: string | null;
+  /** Reply to this message of the chat (a --session run's --reply-to-message-id). */
+  replyTo?: string | null;
 }
 
 export interface Channel {

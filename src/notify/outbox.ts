@@ -33,6 +33,8 @@ export interface OutboxDeps {
   channelFor: (target: Target) => Channel | string;
   /** Heartbeats edit one live card (edit) or post a new message each time (post). */
   heartbeatMode: (runId: string) => "edit" | "post";
+  /** The message the launch and the final reply to on this target, if any. */
+  replyTo?: (runId: string, target: string) => string | null;
 }
 
 const HEADS_PER_PASS = 500;
@@ -158,7 +160,11 @@ export class Outbox {
         row.kind === "heartbeat" && channel.edit && this.d.heartbeatMode(row.runId) === "edit"
           ? heartbeatCard(this.d.db, row.runId, row.target)
           : undefined;
-      const req = { target, content: row.content, runId: row.runId, deliveryId: row.idemKey };
+      const replyTo =
+        row.kind === "launch" || row.kind === "final"
+          ? (this.d.replyTo?.(row.runId, row.target) ?? null)
+          : null;
+      const req = { target, content: row.content, runId: row.runId, deliveryId: row.idemKey, replyTo };
       if (card?.remoteId && channel.edit) {
         markEditOf(this.d.db, row.id, card.id);
         result = await channel.edit({ ...req, editRemoteId: card.remoteId });
