@@ -108,6 +108,8 @@ export const ValidateRoutingSchema = z
     /** --notify targets given with --session. */
     notify: z.array(z.string()),
     allowOfflineDelivery: z.boolean(),
+    /** The launching shell's credentials (TELEGRAM_BOT_TOKEN, …), as a launch hands them over. */
+    credentials: z.record(z.string(), z.string()),
   })
   .strict();
 export type ValidateRoutingRequest = z.infer<typeof ValidateRoutingSchema>;
