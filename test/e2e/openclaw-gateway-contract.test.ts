@@ -53,7 +53,7 @@ beforeAll(async () => {
     converse(telegram, DM, "hello from the dm"),
     converse(telegram, DM_THREAD, "hello from the dm thread"),
   ]);
-}, 420_000);
+}, 600_000);
 
 afterAll(async () => {
   await gw?.stop();

@@ -144,15 +144,19 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
   function sessionsSend(args: Record<string, unknown>): Record<string, unknown> {
     const key = typeof args.sessionKey === "string" ? args.sessionKey : "";
     if (key === "") return { status: "error", error: "Either sessionKey or label is required" };
-    if (/:thread:[^:]+$/.test(key) && !key.includes("whatsapp-account-"))
+    const runId = randomUUID();
+    // 2026.9.6 refuses forum topics and DM threads alike (test/e2e/openclaw-gateway-contract.test.ts).
+    if (/:(thread|topic):/.test(key) && !key.includes("whatsapp-account-"))
       return {
+        runId,
         status: "error",
-        error: `Thread-scoped chat sessions, such as keys ending in :thread:<id>, are not valid sessions_send targets: ${key}`,
+        error:
+          "sessions_send cannot target a thread session for inter-agent coordination. Use the parent channel session key instead.",
+        sessionKey: key,
       };
     if (opts.sessionKeys && !opts.sessionKeys.includes(key))
-      return { status: "error", error: `No session found: ${key}` };
+      return { runId, status: "error", error: `No session found: ${key}`, sessionKey: key };
     sessionSends.push(args);
-    const runId = randomUUID();
     if (args.timeoutSeconds === 0)
       return {
         runId,
@@ -196,7 +200,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       return sendJson(res, 400, {
         ok: false,
         error:
-          "sessionKey is disabled for externally supplied hook requests; set hooks.allowRequestSessionKey=true to enable it",
+          "sessionKey is disabled for externally supplied hook payload values; set hooks.allowRequestSessionKey=true to enable",
       });
     sendJson(res, 200, { ok: true, runId: randomUUID() });
   }

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // A stand-in for the `openclaw` CLI, for the wake tests. It answers what cctask asks of it with
 // the real 2026.9.6 shapes (openclaw.md §8.2, §8.3):
-//   openclaw --version                       → the version (FAKE_OPENCLAW_VERSION, default 2026.9.6)
+//   openclaw --version                       → "OpenClaw <version> (<commit>)" like the real CLI
+//                                               (FAKE_OPENCLAW_VERSION, default 2026.9.6)
 //   openclaw agent --session-id <id> --message <text> [--deliver] --json [--timeout s]
 //     → {"runId","status":"ok","summary":"completed","result":{…},"deliveryStatus":{…}}, exit 0
 // Under OPENCLAW_SHELL=exec, version 2026.9.6 and later refuse `agent` with exit 1 and
-// {"ok":false,"error":{"type":"cli_error",…}}, as the real CLI does.
+// {"ok":false,"error":{"type":"cli_error",…}}, with the real CLI's words (checked against the real
+// 2026.9.6 in test/e2e/openclaw-gateway-contract.test.ts).
 // FAKE_OPENCLAW_AGENT chooses the answer: ok (default) | delivery-failed | suppressed | hang.
 // FAKE_OPENCLAW_LOG, when set, gets one JSON line per call (argv, the exec marker).
 import { randomUUID } from "node:crypto";
@@ -32,7 +34,7 @@ function atLeast(v, min) {
 }
 
 if (args[0] === "--version") {
-  process.stdout.write(`${version}\n`);
+  process.stdout.write(`OpenClaw ${version} (fa4e000)\n`);
   process.exit(0);
 }
 
@@ -56,8 +58,8 @@ log({
 
 if (shell === "exec" && atLeast(version, "2026.9.6")) {
   const message =
-    "openclaw agent cannot be used from an exec subprocess (OPENCLAW_SHELL=exec) to report back to another session";
-  process.stderr.write(`[openclaw] ${message}\n`);
+    "Gateway agent from agent exec would lose inter-session attribution. Use the attributed session-messaging tool available to this run, or return the result through normal subagent completion. Do not retry through another CLI route or remove the exec marker.";
+  process.stderr.write(`[openclaw] The CLI command failed.\n[openclaw] Reason: ${message}\n`);
   process.stdout.write(`${JSON.stringify({ ok: false, error: { type: "cli_error", message } })}\n`);
   process.exit(1);
 }
@@ -94,6 +96,8 @@ if (mode === "hang") {
     result: {
       payloads: [{ text: "[TRACE][AGENT][WAKE_RECEIVED] Read the result.", mediaUrl: null }],
       meta: { durationMs: 812, agentMeta: { sessionId, provider: "fake", model: "fake-model", usage: {} } },
+      deliveryStatus,
+      deliverySucceeded: deliveryStatus.succeeded,
     },
     deliveryStatus,
   };

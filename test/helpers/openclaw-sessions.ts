@@ -18,7 +18,7 @@ export async function waitForSend(
   telegram: FakeTelegram,
   chat: InboundChat,
   text: string,
-  timeoutMs = 120_000,
+  timeoutMs = 300_000,
 ): Promise<TelegramCall> {
   const end = Date.now() + timeoutMs;
   for (;;) {

@@ -120,7 +120,7 @@ describe("openclaw agent", () => {
     expect(r).toEqual({
       outcome: "failed",
       detail:
-        "openclaw agent refused: openclaw agent cannot be used from an exec subprocess (OPENCLAW_SHELL=exec) to report back to another session (cli_error)",
+        "openclaw agent refused: Gateway agent from agent exec would lose inter-session attribution. Use the attributed session-messaging tool available to this run, or return the result through normal subagent completion. Do not retry through another CLI route or remove the exec marker. (cli_error)",
     });
     expect(cliCalls()[0]).toMatchObject({ shell: "exec" });
   });
@@ -206,7 +206,7 @@ describe("POST /hooks/agent", () => {
     expect(await attempt("hooks-agent", testRoute(), facts())).toEqual({
       outcome: "failed",
       detail:
-        "POST /hooks/agent: the gateway answered HTTP 400: sessionKey is disabled for externally supplied hook requests; set hooks.allowRequestSessionKey=true to enable it",
+        "POST /hooks/agent: the gateway answered HTTP 400: sessionKey is disabled for externally supplied hook payload values; set hooks.allowRequestSessionKey=true to enable",
     });
   });
 
@@ -275,7 +275,7 @@ describe("sessions_send over /tools/invoke", () => {
     expect(thread).toEqual({
       outcome: "failed",
       detail:
-        "sessions_send: HTTP 200: Thread-scoped chat sessions, such as keys ending in :thread:<id>, are not valid sessions_send targets: agent:main:main:thread:42",
+        "sessions_send: HTTP 200: sessions_send cannot target a thread session for inter-agent coordination. Use the parent channel session key instead.",
     });
     const unknown = await attempt(
       "sessions-send",
