@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type FakeOpenAi, startFakeOpenAi } from "../fakes/openai-api.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-api.js";
+import { waitFor } from "../helpers/cctask.js";
 import {
   GATEWAY_TOKEN,
   HOOKS_TOKEN,
@@ -135,8 +136,15 @@ describe("the real OpenClaw gateway", () => {
     for (const row of rpcRows) expect(row.sessionId).toMatch(UUID);
   }, 120_000);
 
-  test("the SQLite store holds each key with its delivery route", () => {
-    const store = readSessionStore(agentStorePath(gw.stateDir, "main"));
+  test("the SQLite store holds each key with its delivery route", async () => {
+    const path = agentStorePath(gw.stateDir, "main");
+    // entry_valid turns 1 once OpenClaw has validated a written entry (cctask's disk reader needs it).
+    await waitFor(
+      () => readSessionStore(path).sessions.every((s) => s.entryValid === 1),
+      60_000,
+      "every session_nodes row to have entry_valid = 1",
+    );
+    const store = readSessionStore(path);
     expect(store.meta).toEqual([
       expect.objectContaining({ role: "agent", agent_id: "main", app_version: "2026.9.6" }),
     ]);

@@ -57,6 +57,8 @@ export function agentStorePath(stateDir: string, agentId: string): string {
 export interface StoredSession {
   sessionKey: string;
   sessionId: string;
+  /** 1 once OpenClaw has validated entry_json; its triggers reset it to 0 on every write. */
+  entryValid: number;
   entry: Record<string, unknown>;
 }
 
@@ -70,8 +72,13 @@ export function readSessionStore(path: string): {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const rows = db
-      .prepare("SELECT session_key, current_session_id, entry_json FROM session_nodes")
-      .all() as { session_key: string; current_session_id: string; entry_json: string }[];
+      .prepare("SELECT session_key, current_session_id, entry_valid, entry_json FROM session_nodes")
+      .all() as {
+      session_key: string;
+      current_session_id: string;
+      entry_valid: number;
+      entry_json: string;
+    }[];
     const columnsByTable = new Map<string, string[]>();
     for (const table of ["session_nodes", "session_windows", "conversations", "session_conversations"]) {
       const info = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
@@ -84,6 +91,7 @@ export function readSessionStore(path: string): {
       sessions: rows.map((r) => ({
         sessionKey: r.session_key,
         sessionId: r.current_session_id,
+        entryValid: r.entry_valid,
         entry: JSON.parse(r.entry_json) as Record<string, unknown>,
       })),
       conversations: db.prepare("SELECT * FROM conversations").all() as Record<string, unknown>[],
