@@ -5,7 +5,7 @@
  * surface cctask reads or calls is asked. If one of these fails after an OpenClaw upgrade, the
  * routing or waking code that depends on it must change too.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type FakeOpenAi, startFakeOpenAi } from "../fakes/openai-api.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-api.js";
 import { waitFor } from "../helpers/cctask.js";
@@ -44,7 +44,23 @@ const rowOf = (rows: Row[], key: string): Row => {
 
 const details = (body: unknown): Row => (body as { result: { details: Row } }).result.details;
 
+// A gateway that cannot start (peers not installed, not ready in time) fails every test with the
+// reason; vitest would only mark them skipped if beforeAll threw.
+let setupError: unknown = null;
+
+beforeEach(() => {
+  if (setupError) throw setupError;
+});
+
 beforeAll(async () => {
+  try {
+    await setUp();
+  } catch (e) {
+    setupError = e;
+  }
+}, 600_000);
+
+async function setUp() {
   model = await startFakeOpenAi();
   telegram = await startFakeTelegram();
   gw = await startRealGateway({ model, telegram, toolsAllow: ["sessions_send"] });
@@ -54,7 +70,7 @@ beforeAll(async () => {
     converse(telegram, DM, "hello from the dm"),
     converse(telegram, DM_THREAD, "hello from the dm thread"),
   ]);
-}, 600_000);
+}
 
 afterAll(async () => {
   await gw?.stop();
