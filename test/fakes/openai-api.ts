@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
 export interface ModelRequest {
   /** The last user message that is not OpenClaw's internal context block. */
   userText: string;
+  /** Every user message of the request, in order: the session's history as the model sees it. */
+  userTexts: string[];
   stream: boolean;
   authorization: string | null;
   time: number;
@@ -95,9 +97,12 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     } catch {
       return sendJson(res, 400, { error: { message: "invalid JSON body", type: "invalid_request_error" } });
     }
-    const userText = pickUserText(Array.isArray(body.messages) ? body.messages : []);
+    const messages = Array.isArray(body.messages) ? body.messages : [];
+    const userText = pickUserText(messages);
+    const userTexts = messages.filter((m) => m.role === "user").map(textOf);
     const stream = body.stream === true;
-    requests.push({ userText, stream, authorization: req.headers.authorization ?? null, time: Date.now() });
+    const authorization = req.headers.authorization ?? null;
+    requests.push({ userText, userTexts, stream, authorization, time: Date.now() });
     const id = `chatcmpl-fake-${nextId++}`;
     const text = reply(userText);
     if (!stream) {

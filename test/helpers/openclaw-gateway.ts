@@ -69,6 +69,9 @@ export interface RealGateway {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Rewrite the config file and wait for the gateway's hot reload of it. */
   updateConfig(mutate: (config: GatewayConfig) => void, timeoutMs?: number): Promise<void>;
+  /** Kill the gateway's processes; its files stay until stop(). */
+  kill(): Promise<void>;
+  /** Kill the gateway's processes and remove every file it had. */
   stop(): Promise<void>;
 }
 
@@ -287,7 +290,7 @@ export async function startRealGateway(opts: GatewayOptions): Promise<RealGatewa
   if (pid === undefined) throw new Error("could not spawn the openclaw gateway");
   const url = `http://127.0.0.1:${port}`;
 
-  const stop = async () => {
+  const kill = async () => {
     killGroup(pid, "SIGTERM");
     const end = Date.now() + 10_000;
     while (groupAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
@@ -300,6 +303,9 @@ export async function startRealGateway(opts: GatewayOptions): Promise<RealGatewa
         // gone meanwhile
       }
     }
+  };
+  const stop = async () => {
+    await kill();
     rmSync(root, { recursive: true, force: true });
   };
 
@@ -375,6 +381,7 @@ export async function startRealGateway(opts: GatewayOptions): Promise<RealGatewa
         await new Promise((r) => setTimeout(r, 200));
       }
     },
+    kill,
     stop,
   };
 }
