@@ -15,6 +15,7 @@ import { parseSessionKey } from "../../src/openclaw/routing/session-key.js";
 const FIX = join(import.meta.dirname, "../fixtures/openclaw/2026.3.2");
 const NOW = 1772400900000; // shortly after the fixtures' updatedAt
 const HOUR = 3600_000;
+const WA = "agent:main:whatsapp:group:120363012345678901@g.us";
 
 const gatewayRows: SessionInfo[] = rowsOf(JSON.parse(readFileSync(join(FIX, "sessions_list.json"), "utf8")));
 
@@ -171,6 +172,29 @@ describe("the thread path (forum topics and DM threads)", () => {
     );
     const ok = route(req(key, { notifySessionId: "a3c4d5e6-3333-4f70-8192-a3b4c5d6e703" }), fromGateway());
     expect(ok.route.sessionId).toBe("a3c4d5e6-3333-4f70-8192-a3b4c5d6e703");
+  });
+
+  it("--notify-session-id is checked on a non-thread route too", () => {
+    expect(refusal(req(WA, { notifySessionId: "other" }), fromGateway())).toMatch(
+      /^❌ Invalid routing: --notify-session-id does not match --session key\n {3}session key: agent:main:whatsapp/,
+    );
+  });
+
+  it("--notify-thread-id on a key of another channel is refused, not sent to Telegram", () => {
+    expect(refusal(req(WA, { notifyThreadId: "5" }), fromGateway())).toBe(
+      [
+        "❌ Invalid routing: --notify-thread-id is a Telegram thread id, but the session key is a whatsapp session",
+        `   session key: ${WA}`,
+        "   Drop --notify-thread-id, or pass the key of the Telegram thread.",
+      ].join("\n"),
+    );
+  });
+
+  it("a channel context that is no Telegram chat id is not taken for one", () => {
+    const context = parseChannelContext('{"chat":{"id":"120363012345678901@g.us"}}');
+    expect(refusal(req("agent:main:main:thread:369520"), evidence({ context }))).toMatch(
+      /^❌ Invalid routing: thread session requires resolvable telegram target/,
+    );
   });
 
   it("a thread whose chat cannot be resolved is refused, with what each lookup said", () => {
