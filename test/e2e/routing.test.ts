@@ -132,6 +132,8 @@ describe("--validate-only", () => {
       "iterate",
       "--max-iterations",
       "3",
+      "--notify",
+      "console",
       "--json",
     ]);
     expect(r.code).toBe(0);
@@ -149,7 +151,7 @@ describe("--validate-only", () => {
       resolved_session_id: "b4d5e6f7-4444-4a81-92a3-b4c5d6e7f804",
       resolved_telegram_target: null,
       key_family: "whatsapp-group",
-      delivery: ["openclaw:whatsapp:120363012345678901@g.us"],
+      delivery: ["console", "openclaw:whatsapp:120363012345678901@g.us"], // --session combines with --notify
     });
     expect(Array.isArray(report.wake.checks)).toBe(true);
     expect(report.route).toMatchObject({ sessionKey: WA_KEY, agentId: "main", wakeKey: WA_KEY });

@@ -129,6 +129,23 @@ describe("the thread path (forum topics and DM threads)", () => {
     expect(d.route.sessionId).toBe("7d1e2f3a-2222-4b6c-9d0e-1f2a3b4c5d02");
   });
 
+  it("a 2026.2.23-style DM thread key finds its 2026.3.2 composite twin (same parent, same thread)", () => {
+    const d = route(req("agent:main:main:thread:4242"), fromGateway());
+    expect(d.route).toMatchObject({
+      target: "111222333",
+      threadId: "4242",
+      sessionId: "7d1e2f3a-2222-4b6c-9d0e-1f2a3b4c5d02",
+      sessionKey: "agent:main:main:thread:4242",
+      resolvedFrom: "gateway",
+    });
+    // two chats with that thread id: no guess
+    const twin = gatewayRows.find((r) => r.key === "agent:main:main:thread:111222333:4242")!;
+    const rows = [...gatewayRows, { ...twin, key: "agent:main:main:thread:999:4242", to: "999" }];
+    expect(refusal(req("agent:main:main:thread:4242"), fromGateway(rows))).toMatch(
+      /^❌ Invalid routing: thread session requires resolvable telegram target/,
+    );
+  });
+
   it("a 2026.2.23 DM thread key with no row anywhere: the topic transcript's sender_id (the original's fallback)", () => {
     const transcript: TopicTranscript = {
       agentId: "main",

@@ -39,13 +39,30 @@ interface Found {
   transcript: TopicTranscript | null;
 }
 
+/**
+ * The key a 2026.2.23-style DM-thread key (…:thread:<threadId>) has in 2026.3.2, where the chat
+ * id precedes the thread id: the one composite key of the same parent and thread, if exactly one.
+ */
+function compositeTwin(p: ParsedKey, ev: Evidence): string | null {
+  if (p.family !== "telegram-dm-thread" || p.target !== null) return null;
+  const twins = new Set<string>();
+  for (const s of ev.sources)
+    for (const r of s.rows) {
+      const q = parseSessionKey(r.key);
+      if (q.ok && q.parsed.family === "telegram-dm-thread" && q.parsed.target !== null)
+        if (q.parsed.wakeKey === p.wakeKey && q.parsed.threadId === p.threadId) twins.add(r.key);
+    }
+  return twins.size === 1 ? [...twins][0]! : null; // two chats with the same thread id: do not guess
+}
+
 /** The session's own row: the session id from the first source that has it, routing from the first with a destination. */
-function findOwn(key: string, threadId: string | null, ev: Evidence): Found {
+function findOwn(p: ParsedKey, threadId: string | null, ev: Evidence): Found {
+  const keys = [p.key, compositeTwin(p, ev)].filter((k): k is string => k !== null);
   let sessionId: string | null = null;
   let row: SessionInfo | null = null;
   let routingSource: string | null = null;
   for (const s of ev.sources) {
-    const r = s.rows.find((x) => x.key === key);
+    const r = s.rows.find((x) => x.key === keys[0]) ?? s.rows.find((x) => keys.includes(x.key));
     if (!r) continue;
     sessionId ??= r.sessionId;
     if (row === null && r.to !== null) {
@@ -118,7 +135,7 @@ export function decideRoute(
   opts: { now: number; otherTargets: boolean },
 ): Decision {
   const threadId = req.notifyThreadId ?? (p.telegramThread ? p.threadId : null);
-  const found = findOwn(p.key, threadId, ev);
+  const found = findOwn(p, threadId, ev);
   const metadata: Metadata | null =
     found.row || found.transcript || found.sessionId
       ? {
