@@ -20,6 +20,25 @@ import { z } from "zod";
 import type { OpenClawRoute, WakePreview } from "./openclaw/route.js";
 import type { RunState } from "./run-state.js";
 
+const nullableText = z.string().min(1).nullable();
+export const OpenClawRouteSchema = z
+  .object({
+    sessionKey: z.string().min(1),
+    agentId: z.string().min(1),
+    family: z.string().min(1),
+    channel: nullableText,
+    target: nullableText,
+    threadId: nullableText,
+    replyTo: nullableText,
+    sessionId: nullableText,
+    wakeKey: z.string().min(1),
+    resolvedFrom: z.string().min(1),
+    traceLive: z.boolean(),
+    execShell: z.boolean(),
+    launchEnv: z.record(z.string(), z.string()),
+  })
+  .strict() satisfies z.ZodType<OpenClawRoute>;
+
 /** The original skill's routing flags (openclaw/route.ts RoutingRequest), checked again by the daemon. */
 export const RoutingRequestSchema = z
   .object({
@@ -72,6 +91,8 @@ export const SubmitRequestSchema = z
     claudeBin: z.string().min(1),
     /** The caller's environment: the agent inherits it, minus cctask's own secrets. */
     env: z.record(z.string(), z.string()),
+    /** Launched from an OpenClaw session (--session): where to report and whom to wake. */
+    openclaw: OpenClawRouteSchema.nullable().optional(),
     /** --session: resolved by the daemon into RunSpec.openclaw and delivery targets. */
     routing: RoutingPayloadSchema.nullable().optional(),
   })
@@ -87,6 +108,8 @@ export const ValidateRoutingSchema = z
     /** --notify targets given with --session. */
     notify: z.array(z.string()),
     allowOfflineDelivery: z.boolean(),
+    /** The launching shell's credentials (TELEGRAM_BOT_TOKEN, …), as a launch hands them over. */
+    credentials: z.record(z.string(), z.string()),
   })
   .strict();
 export type ValidateRoutingRequest = z.infer<typeof ValidateRoutingSchema>;
@@ -165,6 +188,19 @@ export interface RunView {
   results: number;
   malformedLines: number;
   files: RunFiles;
+  /** Runs launched from an OpenClaw session: the wake of that session; null for other runs. */
+  wake: WakeView | null;
+}
+
+/** pending: the run has not ended; claimed: waking now; then woken, failed or uncertain. */
+export interface WakeView {
+  id: string | null;
+  state: "pending" | "claimed" | "woken" | "failed" | "uncertain";
+  sessionKey: string;
+  path: string | null;
+  detail: string | null;
+  attempts: { path: string; outcome: string | null; detail: string | null }[];
+  doneAt: string | null;
 }
 
 export interface SessionView {

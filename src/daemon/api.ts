@@ -12,6 +12,7 @@ import {
   ValidateRoutingSchema,
 } from "../protocol.js";
 import { isFinal } from "../run-state.js";
+import { secretsOf } from "../secret-env.js";
 import { notificationsOfRun } from "../store/notifications.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
@@ -58,6 +59,7 @@ async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Pro
   if (method === "POST" && url.pathname === "/routing/validate") {
     const parsed = ValidateRoutingSchema.safeParse(await readJson(req));
     if (!parsed.success) throw invalid("routing check", parsed.error.issues[0]);
+    d.notifier.acceptLaunchCredentials(parsed.data.credentials);
     return send(res, 200, await validateRouting(d.ctx, d.notifier, parsed.data));
   }
   if (parts[0] !== "runs") throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
@@ -164,6 +166,7 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
   const parsed = SubmitRequestSchema.safeParse(body);
   if (!parsed.success) throw invalid("run request", parsed.error.issues[0]);
   const req = parsed.data;
+  d.notifier.acceptLaunchCredentials(secretsOf(req.env));
   // With --session, the route decides; the config's default targets would post where no one asked.
   const routed = req.routing
     ? await routeForRun(d.ctx, d.notifier, req.routing, req.notify.length > 0)
@@ -173,7 +176,7 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
     [...asked, ...(routed?.targets ?? [])],
     req.allowOfflineDelivery,
   );
-  const created = submitRun(d.ctx, req, targets, routed?.route ?? null);
+  const created = submitRun(d.ctx, req, targets, routed?.route ?? req.openclaw ?? null);
   kick(d.ctx, d.supervisor);
   const deadline = Date.now() + d.ctx.config.launchWaitSeconds * 1000;
   for (;;) {

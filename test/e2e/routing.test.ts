@@ -92,10 +92,7 @@ describe("--validate-only", () => {
     const r = await sb!.cli(["run", "-t", "x", "-p", project, "--session", TOPIC_KEY, "--validate-only"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    // the wake lines are the wake module's (its own tests cover them): here, that they are there
-    const [report, wake] = r.stdout.split(/\n(?= {3}wake: )/);
-    expect(wake).toMatch(/^ {3}wake: \S/);
-    expect(`${report}\n`).toBe(
+    expect(r.stdout).toBe(
       [
         "✅ Routing validation",
         `   session: ${TOPIC_KEY}`,
@@ -112,6 +109,10 @@ describe("--validate-only", () => {
         "   resolved_from: key",
         "   wake_key: agent:main:telegram:group:-1009876",
         "   delivery: telegram:-1009876:topic:7",
+        "   wake: None (no usable wake path)",
+        `     - openclaw-agent: not usable — openclaw.bin in ${sb!.home}/config.json5 is "${sb!.root}/no-openclaw-here", which is not an executable file; fix the path`,
+        `     - hooks-agent: not usable — hooks are not enabled; set "hooks": {"enabled": true, "token": "<secret>", "allowRequestSessionKey": true} in ${sb!.root}/openclaw-state/openclaw.json to enable it`,
+        '     - sessions-send: not usable — sessions_send is denied by gateway.tools; add "sessions_send" to gateway.tools.allow to enable it',
         "",
       ].join("\n"),
     );
@@ -152,8 +153,15 @@ describe("--validate-only", () => {
       resolved_telegram_target: null,
       key_family: "whatsapp-group",
       delivery: ["console", "openclaw:whatsapp:120363012345678901@g.us"], // --session combines with --notify
+      wake: {
+        chosen: null,
+        checks: [
+          { path: "openclaw-agent", usable: false },
+          { path: "hooks-agent", usable: false },
+          { path: "sessions-send", usable: false },
+        ],
+      },
     });
-    expect(Array.isArray(report.wake.checks)).toBe(true);
     expect(report.route).toMatchObject({ sessionKey: WA_KEY, agentId: "main", wakeKey: WA_KEY });
     await noRuns();
   });
@@ -282,21 +290,25 @@ describe("runs", () => {
     expect(row.spec).not.toContain(tg!.token);
     expect(row.spec).not.toContain("gw-secret");
     await sb!.cli(["wait", v.id]);
-    const list = await settled(v.id, 3);
+    // No wake path is enabled in this sandbox: the chat is told, in the same topic.
+    const list = await settled(v.id, 4);
     expect(list.map((n) => [n.kind, n.state])).toEqual([
       ["launch", "delivered"],
       ["session", "delivered"],
       ["final", "delivered"],
+      ["wake", "delivered"],
     ]);
     const sent = tg!.calls.filter((c) => c.method === "sendMessage");
     expect(sent.map((c) => [c.chat_id, c.message_thread_id, c.status])).toEqual([
       ["-1009876", 7, 200],
       ["-1009876", 7, 200],
       ["-1009876", 7, 200],
+      ["-1009876", 7, 200],
     ]);
-    expect(sent.at(-1)!.text).toContain("topic-done");
+    expect(sent[2]!.text).toContain("topic-done");
+    expect(sent[3]!.text).toContain("The OpenClaw agent could not be woken");
     // the launch and the final reply to the message that asked; the session line does not
-    expect(sent.map((c) => c.reply_to_message_id)).toEqual([55, null, 55]);
+    expect(sent.slice(0, 3).map((c) => c.reply_to_message_id)).toEqual([55, null, 55]);
     expect(gw!.messages).toEqual([]); // Telegram goes to the Bot API directly
   });
 
@@ -305,13 +317,15 @@ describe("runs", () => {
     const v = await sb!.json(["run", "-t", "REPLAY_RESULT=wa-done", "-p", sb!.project, "-s", WA_KEY]);
     expect(v.notify).toEqual(["openclaw:whatsapp:120363012345678901@g.us"]);
     await sb!.cli(["wait", v.id]);
-    await settled(v.id, 3);
+    await settled(v.id, 4);
     expect(gw!.messages.map((m) => [m.channel, m.target])).toEqual([
       ["whatsapp", "120363012345678901@g.us"],
       ["whatsapp", "120363012345678901@g.us"],
       ["whatsapp", "120363012345678901@g.us"],
+      ["whatsapp", "120363012345678901@g.us"],
     ]);
-    expect(String(gw!.messages.at(-1)!.message)).toContain("wa-done");
+    expect(String(gw!.messages[2]!.message)).toContain("wa-done");
+    expect(String(gw!.messages[3]!.message)).toContain("The OpenClaw agent could not be woken");
     expect(tg!.calls).toEqual([]);
   });
 
@@ -333,10 +347,10 @@ describe("runs", () => {
     const v = await sb!.json(["run", "-t", "REPLAY_RESULT=disk-done", "-p", sb!.project, "-s", key]);
     expect(v.notify).toEqual(["telegram:111222333:topic:369520"]);
     await sb!.cli(["wait", v.id]);
-    await settled(v.id, 3);
+    await settled(v.id, 4);
     const sent = tg!.calls.filter((c) => c.method === "sendMessage");
     expect(sent.every((c) => c.chat_id === "111222333" && c.message_thread_id === 369520)).toBe(true);
-    expect(sent).toHaveLength(3);
+    expect(sent).toHaveLength(4); // launch, session, final, and the notice that no wake path is enabled
   });
 
   it("gateway down: a WhatsApp key (which needs it) is refused with the reason; a topic key proceeds", async () => {

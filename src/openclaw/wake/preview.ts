@@ -1,7 +1,12 @@
+/** What `--validate-only` reports about the wake: the path that will be used, and why each other will not. */
 import type { Config } from "../../config.js";
+import { stateDir } from "../../state-dir.js";
 import type { OpenClawRoute, WakePreview } from "../route.js";
+import { gatherWakeFacts } from "./facts.js";
+import { planWake } from "./plan.js";
 
-// The wake module fills this in: which wake path a route will use, and why the others will not.
-export async function previewWake(_route: OpenClawRoute, _config: Config): Promise<WakePreview> {
-  return { chosen: null, checks: [] };
+export async function previewWake(route: OpenClawRoute, config: Config): Promise<WakePreview> {
+  const facts = await gatherWakeFacts(route, config, { stateDir: stateDir(process.env) });
+  const checks = planWake(route, facts);
+  return { chosen: checks.find((c) => c.usable)?.path ?? null, checks };
 }
