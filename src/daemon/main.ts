@@ -61,13 +61,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
     if (!stopping) kick(ctx, supervisor);
   });
   const notifier = new Notifier(ctx, supervisor);
-  ctx.events.on("ended", (runId: string) => {
-    try {
-      notifier.final(runId);
-    } catch (e) {
-      log.error(`run ${runId}: could not queue its final notification`, e); // other listeners (waiters) still run
-    }
-  });
+  ctx.queueFinal = (runId) => notifier.final(runId); // in the transaction that records the outcome
   notifier.start();
   writeCctaskShim(stateDir);
   reconcile(ctx, supervisor);
