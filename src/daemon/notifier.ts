@@ -63,10 +63,14 @@ export class Notifier {
   }
 
   start(): void {
-    const uncertain = markInterruptedSends(this.ctx.db);
+    const { resent, uncertain } = markInterruptedSends(this.ctx.db, Date.now());
     if (uncertain > 0)
       this.ctx.log.warn(
-        `outbox: ${uncertain} send(s) were in flight when the last daemon stopped; not resent`,
+        `outbox: ${uncertain} progress send(s) were in flight when the last daemon stopped; not resent (at most once)`,
+      );
+    if (resent > 0)
+      this.ctx.log.warn(
+        `outbox: ${resent} final(s) were in flight when the last daemon stopped; sending again from the part in flight (at least once)`,
       );
     this.repairFinals();
     this.ctx.events.on("session", (runId: string, sessionId: string) => this.onSession(runId, sessionId));

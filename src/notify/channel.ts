@@ -60,6 +60,13 @@ export interface SendRequest {
   deliveryId: string;
   /** For an edit of a live card: the remote id returned by the first send. */
   editRemoteId?: string | null;
+  /**
+   * For a notification sent as several messages (Telegram splits a long final): the first part
+   * still to send (the parts before it were accepted earlier), and a callback the channel calls as
+   * each part is accepted, before it sends the next, so the caller can store the progress.
+   */
+  fromPart?: number;
+  onPart?: (part: { index: number; total: number; remoteId: string | null }) => void;
 }
 
 export interface Channel {

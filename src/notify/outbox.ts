@@ -12,6 +12,7 @@ import {
   markDelivered,
   markEditOf,
   markFailed,
+  markPartSent,
   markRetry,
   markSending,
   markUncertain,
@@ -158,7 +159,16 @@ export class Outbox {
         row.kind === "heartbeat" && channel.edit && this.d.heartbeatMode(row.runId) === "edit"
           ? heartbeatCard(this.d.db, row.runId, row.target)
           : undefined;
-      const req = { target, content: row.content, runId: row.runId, deliveryId: row.idemKey };
+      const req = {
+        target,
+        content: row.content,
+        runId: row.runId,
+        deliveryId: row.idemKey,
+        // Each part of a split message is its own unit: stored as accepted before the next goes.
+        fromPart: row.partsSent,
+        onPart: (p: { index: number; total: number; remoteId: string | null }) =>
+          markPartSent(this.d.db, row.id, p),
+      };
       if (card?.remoteId && channel.edit) {
         markEditOf(this.d.db, row.id, card.id);
         result = await channel.edit({ ...req, editRemoteId: card.remoteId });
