@@ -10,9 +10,10 @@ export interface HttpAnswer {
   text: string;
 }
 
+/** `code`: the socket error (e.g. ECONNREFUSED), "TIMEOUT", or null when unknown. */
 export type HttpExchange =
   | { answered: true; answer: HttpAnswer }
-  | { answered: false; message: string; maybeDelivered: boolean };
+  | { answered: false; message: string; maybeDelivered: boolean; code: string | null };
 
 /** Failures that happen before a request can reach the peer: it surely never saw it. */
 const NOT_SENT_CODES = new Set([
@@ -67,6 +68,20 @@ function describeError(e: unknown, timeoutMs: number): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function errorCode(e: unknown): string | null {
+  if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) return "TIMEOUT";
+  const cause = e instanceof Error ? (e.cause as { code?: string } | undefined) : undefined;
+  return cause?.code ?? null;
+}
+
+/** Errors that prove the request never reached the peer (nothing can have happened there). */
+export function neverReached(code: string | null): boolean {
+  return (
+    code !== null &&
+    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"].includes(code)
+  );
+}
+
 export async function exchangeHttp(req: HttpRequest): Promise<HttpExchange> {
   try {
     const res = await fetch(req.url, {
@@ -84,6 +99,7 @@ export async function exchangeHttp(req: HttpRequest): Promise<HttpExchange> {
       answered: false,
       message: `no answer from ${req.peer} at ${originOf(req.url)}: ${describeError(e, req.timeoutMs)}`,
       maybeDelivered: mayHaveReachedPeer(e),
+      code: errorCode(e),
     };
   }
 }

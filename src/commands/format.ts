@@ -1,5 +1,6 @@
 /** Human-readable rendering of runs for the terminal. JSON output bypasses all of this. */
 import type { RunView } from "../protocol.js";
+import { escapeControl } from "../text.js";
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return "-";
@@ -38,8 +39,12 @@ export function stateLabel(v: RunView): string {
 
 export function formatStatus(v: RunView): string {
   const t = v.tokens;
-  const lines = [`run ${v.id}  ${stateLabel(v)}`, `  task:       ${v.task}`, `  project:    ${v.projectDir}`];
-  if (v.label) lines.push(`  label:      ${v.label}`);
+  const lines = [
+    `run ${v.id}  ${stateLabel(v)}`,
+    `  task:       ${escapeControl(v.task)}`,
+    `  project:    ${escapeControl(v.projectDir)}`,
+  ];
+  if (v.label) lines.push(`  label:      ${escapeControl(v.label)}`);
   if (v.resume) lines.push(`  resumes:    ${v.resume}`);
   lines.push(
     `  elapsed:    ${formatDuration(v.elapsedSeconds)} of ${formatDuration(v.timeoutSeconds)}`,
@@ -62,10 +67,33 @@ export function formatStatus(v: RunView): string {
   if (v.detail) lines.push(`  outcome:    ${v.detail}`);
   if (v.notify.length > 0) lines.push(`  notifies:   ${v.notify.join(", ")}`);
   for (const f of v.deliveryFailures) lines.push(`  ⚠ delivery to ${f.target} failed: ${f.error}`);
+  if (v.wake) lines.push(`  wake:       ${formatWake(v.wake)}`);
   if (v.malformedLines) lines.push(`  warnings:   ${v.malformedLines} malformed event line(s) skipped`);
-  lines.push(`  events:     ${v.files.events}`, `  result:     ${v.files.result}`);
-  if (v.files.output) lines.push(`  output:     ${v.files.output}`);
+  lines.push(
+    `  events:     ${escapeControl(v.files.events)}`,
+    `  result:     ${escapeControl(v.files.result)}`,
+  );
+  if (v.files.output) lines.push(`  output:     ${escapeControl(v.files.output)}`);
   return lines.join("\n");
+}
+
+/** One line: how the OpenClaw session that launched the run was (or will be) woken. */
+export function formatWake(w: NonNullable<RunView["wake"]>): string {
+  const id = w.id ? ` (wake ${w.id})` : "";
+  switch (w.state) {
+    case "pending":
+      return `pending: ${w.sessionKey} is woken when the run ends`;
+    case "claimed":
+      return `waking ${w.sessionKey} now${id}`;
+    case "woken":
+      return `${w.sessionKey} woken via ${w.path}${id}`;
+    case "failed":
+      return `⚠ could not wake ${w.sessionKey}${id}: ${w.detail}`;
+    case "uncertain":
+      return `⚠ uncertain whether ${w.sessionKey} was woken${id}: ${w.detail}`;
+    default:
+      return w.state;
+  }
 }
 
 export function formatTable(views: RunView[]): string {

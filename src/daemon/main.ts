@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../config.js";
+import { exposedSecretWarning, loadConfig } from "../config.js";
 import { configPath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
 import { countUndelivered } from "../store/notifications.js";
@@ -19,6 +19,7 @@ import { reconcile } from "./reconcile.js";
 import { cleanupRegistry } from "./registry.js";
 import { kick } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
+import { Waker } from "./waker.js";
 
 export const DAEMON_FILES = {
   socket: "daemon.sock",
@@ -53,6 +54,8 @@ export async function runDaemon(stateDir: string): Promise<void> {
     startedAt: Date.now(),
   };
   log.info(`daemon ${process.pid} starting for ${stateDir} (max ${config.maxConcurrent} concurrent runs)`);
+  const exposed = exposedSecretWarning(stateDir, config);
+  if (exposed) log.warn(exposed);
 
   let lastActivity = Date.now();
   let stopping = false;
@@ -63,6 +66,8 @@ export async function runDaemon(stateDir: string): Promise<void> {
   const notifier = new Notifier(ctx, supervisor);
   ctx.queueFinal = (runId) => notifier.final(runId); // in the transaction that records the outcome
   notifier.start();
+  const waker = new Waker(ctx, notifier);
+  waker.start(); // before reconcile: its claims are settled before any run it finishes is woken
   writeCctaskShim(stateDir);
   reconcile(ctx, supervisor);
   kick(ctx, supervisor);
@@ -110,6 +115,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
     const idle =
       connections === 0 &&
       supervisor.size === 0 &&
+      waker.busy === 0 &&
       countActive(ctx.db) === 0 &&
       countUndelivered(ctx.db) === 0;
     if (idle && Date.now() - lastActivity >= ctx.config.idleExitSeconds * 1000)

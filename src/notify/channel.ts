@@ -6,7 +6,7 @@
  */
 
 /** What a notification is about; each kind has its own idempotency key and formatting. */
-export type NotificationKind = "launch" | "session" | "heartbeat" | "update" | "final";
+export type NotificationKind = "launch" | "session" | "heartbeat" | "update" | "final" | "wake" | "trace";
 
 /**
  * A notification's content, independent of channel. `title` and `fields` are short; `quote` is
@@ -60,6 +60,8 @@ export interface SendRequest {
   deliveryId: string;
   /** For an edit of a live card: the remote id returned by the first send. */
   editRemoteId?: string | null;
+  /** Reply to this message of the chat (a --session run's --reply-to-message-id). */
+  replyTo?: string | null;
   /**
    * For a notification sent as several messages (Telegram splits a long final): the first part
    * still to send (the parts before it were accepted earlier), and a callback the channel calls as

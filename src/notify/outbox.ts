@@ -34,6 +34,8 @@ export interface OutboxDeps {
   channelFor: (target: Target) => Channel | string;
   /** Heartbeats edit one live card (edit) or post a new message each time (post). */
   heartbeatMode: (runId: string) => "edit" | "post";
+  /** The message the launch and the final reply to on this target, if any. */
+  replyTo?: (runId: string, target: string) => string | null;
 }
 
 const HEADS_PER_PASS = 500;
@@ -146,9 +148,9 @@ export class Outbox {
   private async deliver(row: NotificationRow, target: Target): Promise<void> {
     const channel = this.d.channelFor(target);
     if (typeof channel === "string") {
-      // Missing or broken credentials may be fixed (config edited, daemon restarted): retry, don't drop.
-      const failure = { kind: "network" as const, message: channel, maybeDelivered: false };
-      this.settle(row, target, { ok: false, failure }, null, false);
+      // No credential to send with: fail visibly with where to put one, never wait silently.
+      markFailed(this.d.db, row.id, channel);
+      this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${channel}`);
       return;
     }
     markSending(this.d.db, row.id, Date.now());
@@ -159,11 +161,16 @@ export class Outbox {
         row.kind === "heartbeat" && channel.edit && this.d.heartbeatMode(row.runId) === "edit"
           ? heartbeatCard(this.d.db, row.runId, row.target)
           : undefined;
+      const replyTo =
+        row.kind === "launch" || row.kind === "final"
+          ? (this.d.replyTo?.(row.runId, row.target) ?? null)
+          : null;
       const req = {
         target,
         content: row.content,
         runId: row.runId,
         deliveryId: row.idemKey,
+        replyTo,
         // Each part of a split message is its own unit: stored as accepted before the next goes.
         fromPart: row.partsSent,
         onPart: (p: { index: number; total: number; remoteId: string | null }) =>

@@ -61,9 +61,14 @@ export class TelegramChannel implements Channel {
     let firstId: string | null = null;
     for (let i = req.fromPart ?? 0; i < chunks.length; i++) {
       const html = chunks[i] ?? "";
+      // Only the first chunk replies; a reply to a message that is gone is sent as a plain message.
+      const reply =
+        i === 0 && req.replyTo
+          ? { reply_parameters: { message_id: Number(req.replyTo), allow_sending_without_reply: true } }
+          : {};
       const answer = await this.#post(
         "sendMessage",
-        params,
+        { ...params, ...reply },
         html,
         () => renderTelegramPlain(req.content, opts)[i],
       );
