@@ -14,6 +14,11 @@ export interface DaemonContext {
   /** "changed" (runId) after progress is stored; "ended" (runId) after the final outcome is stored. */
   events: EventEmitter;
   startedAt: number;
+  /**
+   * Queues the final notification (and a launch still owed) of a run whose outcome was just
+   * recorded, inside the same transaction (set by the notifier; absent in tests without one).
+   */
+  queueFinal?: (runId: string) => void;
 }
 
 export function runDir(ctx: { stateDir: string }, id: string): string {

@@ -64,13 +64,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
     if (!stopping) kick(ctx, supervisor);
   });
   const notifier = new Notifier(ctx, supervisor);
-  ctx.events.on("ended", (runId: string) => {
-    try {
-      notifier.final(runId);
-    } catch (e) {
-      log.error(`run ${runId}: could not queue its final notification`, e); // other listeners (waiters) still run
-    }
-  });
+  ctx.queueFinal = (runId) => notifier.final(runId); // in the transaction that records the outcome
   notifier.start();
   const waker = new Waker(ctx, notifier);
   waker.start(); // before reconcile: its claims are settled before any run it finishes is woken

@@ -12,6 +12,7 @@ import {
   markDelivered,
   markEditOf,
   markFailed,
+  markPartSent,
   markRetry,
   markSending,
   markUncertain,
@@ -164,7 +165,17 @@ export class Outbox {
         row.kind === "launch" || row.kind === "final"
           ? (this.d.replyTo?.(row.runId, row.target) ?? null)
           : null;
-      const req = { target, content: row.content, runId: row.runId, deliveryId: row.idemKey, replyTo };
+      const req = {
+        target,
+        content: row.content,
+        runId: row.runId,
+        deliveryId: row.idemKey,
+        replyTo,
+        // Each part of a split message is its own unit: stored as accepted before the next goes.
+        fromPart: row.partsSent,
+        onPart: (p: { index: number; total: number; remoteId: string | null }) =>
+          markPartSent(this.d.db, row.id, p),
+      };
       if (card?.remoteId && channel.edit) {
         markEditOf(this.d.db, row.id, card.id);
         result = await channel.edit({ ...req, editRemoteId: card.remoteId });
