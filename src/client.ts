@@ -135,11 +135,17 @@ export function ensureStateDir(stateDir: string): void {
   }
 }
 
-/** A client for a daemon that answers: the running one, or one started now. */
-export async function connectDaemon(stateDir: string, opts: { autostart: boolean }): Promise<DaemonClient> {
+/**
+ * A client for a daemon that answers: the running one, or one started now.
+ * @param opts.warn where to say that config.json5 is broken (the daemon then runs on other settings)
+ */
+export async function connectDaemon(
+  stateDir: string,
+  opts: { autostart: boolean; warn?: (text: string) => void },
+): Promise<DaemonClient> {
   const client = new DaemonClient(socketPath(stateDir));
   try {
-    await client.health();
+    warnConfigProblem(await client.health(), opts.warn);
     return client;
   } catch (e) {
     if (!isNoDaemon(e))
@@ -150,5 +156,12 @@ export async function connectDaemon(stateDir: string, opts: { autostart: boolean
   }
   ensureStateDir(stateDir);
   await startDaemon(stateDir, client);
+  if (opts.warn) warnConfigProblem(await client.health(), opts.warn);
   return client;
+}
+
+function warnConfigProblem(h: Health, warn: ((text: string) => void) | undefined): void {
+  const p = h.configProblem;
+  if (!p || !warn) return;
+  warn(`cctask: warning: ${p.error}\ncctask: until it is fixed, the daemon runs with ${p.using}.`);
 }

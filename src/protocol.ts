@@ -164,6 +164,8 @@ export interface Health {
   startedAt: string;
   activeRuns: number;
   maxConcurrent: number;
+  /** config.json5 is broken: what is wrong and which settings the daemon uses instead. */
+  configProblem?: { error: string; using: string } | null;
 }
 
 export type ApiErrorKind = "usage" | "not_found" | "internal";

@@ -43,7 +43,7 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
       return -1; // keep the process alive: the daemon runs until it decides to exit
     }
     case "start": {
-      const client = await connectDaemon(home, { autostart: true });
+      const client = await connectDaemon(home, { autostart: true, warn: io.err });
       const h = await client.health();
       io.out(json ? JSON.stringify(h) : `cctask daemon running (pid ${h.pid}) for ${h.stateDir}`);
       return 0;
@@ -51,10 +51,13 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
     case "status": {
       try {
         const h = await new DaemonClient(socketPath(home)).health();
+        const problem = h.configProblem
+          ? `\n⚠ ${h.configProblem.error}\n  running with ${h.configProblem.using}`
+          : "";
         io.out(
           json
             ? JSON.stringify({ running: true, ...h })
-            : `cctask daemon running (pid ${h.pid}) for ${h.stateDir}: ${h.activeRuns} active run(s), at most ${h.maxConcurrent} at once`,
+            : `cctask daemon running (pid ${h.pid}) for ${h.stateDir}: ${h.activeRuns} active run(s), at most ${h.maxConcurrent} at once${problem}`,
         );
         return 0;
       } catch {

@@ -130,6 +130,7 @@ function health(d: ApiDeps): Health {
     startedAt: isoTime(d.ctx.startedAt)!,
     activeRuns: countActive(d.ctx.db),
     maxConcurrent: d.ctx.config.maxConcurrent,
+    configProblem: d.ctx.configProblem,
   };
 }
 

@@ -9,6 +9,8 @@ import { RUN_FILES } from "./spawn.js";
 export interface DaemonContext {
   stateDir: string;
   config: Config;
+  /** What is wrong with config.json5 while the daemon runs on other settings (null: nothing). */
+  configProblem: { error: string; using: string } | null;
   db: Db;
   log: Logger;
   /** "changed" (runId) after progress is stored; "ended" (runId) after the final outcome is stored. */

@@ -5,12 +5,12 @@
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../config.js";
 import { configPath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
 import { countUndelivered } from "../store/notifications.js";
 import { countActive } from "../store/runs.js";
 import { createApi } from "./api.js";
+import { loadConfigOrFallback } from "./config-fallback.js";
 import { createEvents, type DaemonContext } from "./context.js";
 import { acquireLock } from "./lock.js";
 import { fileLogger } from "./log.js";
@@ -36,7 +36,8 @@ export async function runDaemon(stateDir: string): Promise<void> {
   mkdirSync(join(stateDir, "runs"), { recursive: true, mode: 0o700 });
   const log = fileLogger(join(stateDir, DAEMON_FILES.log));
   let loadedStamp = configStamp(stateDir);
-  const config = loadConfig(stateDir);
+  const loaded = loadConfigOrFallback(stateDir);
+  const config = loaded.config;
 
   const lock = await acquireLock(stateDir);
   if (!lock) throw new DaemonAlreadyRunning(`another cctask daemon is already running for ${stateDir}`);
@@ -47,12 +48,14 @@ export async function runDaemon(stateDir: string): Promise<void> {
   const ctx: DaemonContext = {
     stateDir,
     config,
+    configProblem: loaded.problem,
     db: openDb(join(stateDir, DAEMON_FILES.db)),
     log,
     events: createEvents(),
     startedAt: Date.now(),
   };
   log.info(`daemon ${process.pid} starting for ${stateDir} (max ${config.maxConcurrent} concurrent runs)`);
+  if (loaded.problem) logConfigProblem(ctx);
 
   let lastActivity = Date.now();
   let stopping = false;
@@ -170,14 +173,20 @@ function configStamp(stateDir: string): string {
   }
 }
 
-/** An edited config.json5 takes effect at the next request; a broken edit keeps the last good one. */
+/** An edited config.json5 takes effect at the next request; a broken edit keeps the settings in use. */
 function reloadConfig(ctx: DaemonContext): void {
-  try {
-    ctx.config = loadConfig(ctx.stateDir);
-    ctx.log.info("config.json5 changed: reloaded");
-  } catch (e) {
-    ctx.log.warn(
-      `config.json5 changed but is invalid, keeping the previous settings: ${(e as Error).message}`,
-    );
+  const loaded = loadConfigOrFallback(ctx.stateDir);
+  if (loaded.problem) {
+    ctx.configProblem = { error: loaded.problem.error, using: "the settings it had before the edit" };
+    logConfigProblem(ctx);
+    return;
   }
+  ctx.config = loaded.config;
+  ctx.configProblem = null;
+  ctx.log.info("config.json5 changed: reloaded");
+}
+
+function logConfigProblem(ctx: DaemonContext): void {
+  const p = ctx.configProblem;
+  if (p) ctx.log.error(`config.json5 is invalid, running with ${p.using}: ${p.error}`);
 }
