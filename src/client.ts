@@ -20,6 +20,9 @@ import type {
 } from "./protocol.js";
 
 export class DaemonClient {
+  /** The daemon's last answer to /health. */
+  lastHealth: Health | null = null;
+
   constructor(readonly socketPath: string) {}
 
   call<T>(
@@ -67,8 +70,9 @@ export class DaemonClient {
     });
   }
 
-  health(): Promise<Health> {
-    return this.call("GET", "/health", undefined, 3000);
+  async health(): Promise<Health> {
+    this.lastHealth = await this.call<Health>("GET", "/health", undefined, 3000);
+    return this.lastHealth;
   }
   submit(req: SubmitRequest): Promise<RunView> {
     return this.call("POST", "/runs", req);
@@ -109,6 +113,7 @@ function toError(body: ApiErrorBody): Error {
   const msg = body?.error?.message ?? "unknown error from the cctask daemon";
   if (body?.error?.kind === "usage") return new UsageError(msg);
   if (body?.error?.kind === "not_found") return new NotFoundError(msg);
+  if (body?.error?.kind === "unavailable") return new UnavailableError(msg);
   return new Error(msg);
 }
 
@@ -161,7 +166,8 @@ export async function connectDaemon(
 }
 
 function warnConfigProblem(h: Health, warn: ((text: string) => void) | undefined): void {
+  if (!warn) return;
+  if (h.storageProblem) warn(`cctask: warning: ${h.storageProblem}.`);
   const p = h.configProblem;
-  if (!p || !warn) return;
-  warn(`cctask: warning: ${p.error}\ncctask: until it is fixed, the daemon runs with ${p.using}.`);
+  if (p) warn(`cctask: warning: ${p.error}\ncctask: until it is fixed, the daemon runs with ${p.using}.`);
 }

@@ -166,9 +166,11 @@ export interface Health {
   maxConcurrent: number;
   /** config.json5 is broken: what is wrong and which settings the daemon uses instead. */
   configProblem?: { error: string; using: string } | null;
+  /** The database was deleted (or is otherwise not what it was): what happened and what it means. */
+  storageProblem?: string | null;
 }
 
-export type ApiErrorKind = "usage" | "not_found" | "internal";
+export type ApiErrorKind = "usage" | "not_found" | "unavailable" | "internal";
 export interface ApiErrorBody {
   error: { kind: ApiErrorKind; message: string };
 }

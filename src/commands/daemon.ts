@@ -1,7 +1,8 @@
 /** `cctask daemon start|stop|status|run` — normally never needed: any command starts the daemon. */
 import { connectDaemon, DaemonClient, socketPath } from "../client.js";
-import { UnavailableError, UsageError } from "../errors.js";
+import { ExitCode, UnavailableError, UsageError } from "../errors.js";
 import { stateDir } from "../state-dir.js";
+import { describeStorageError } from "../storage.js";
 import { parseCommandArgs } from "./args.js";
 import { type CommandIo, printHelp } from "./io.js";
 
@@ -37,6 +38,11 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
         if (e instanceof DaemonAlreadyRunning) {
           io.err(`cctask daemon: ${e.message}. Nothing to do; stop it first with: cctask daemon stop`);
           return 3;
+        }
+        const storage = describeStorageError(e, home);
+        if (storage) {
+          io.err(`cctask daemon: cannot start: ${storage}`);
+          return ExitCode.internal;
         }
         throw e;
       }

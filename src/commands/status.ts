@@ -77,7 +77,11 @@ export async function listCommand(argv: string[], io: CommandIo): Promise<number
     io.out(JSON.stringify(views));
     return 0;
   }
-  io.out(formatTable(views));
+  io.out(
+    views.length === 0 && client.lastHealth?.storageProblem
+      ? "no runs in the database (it was deleted: see the warning above)"
+      : formatTable(views),
+  );
   if (more)
     io.out(
       `(the ${limit} most recent runs; older ones exist: cctask list -n ${limit * 5} shows more, cctask list -a shows all)`,

@@ -3,9 +3,10 @@
  * Handlers are thin: they validate, call the scheduler/supervisor, and answer with RunViews.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { isCctaskError, NotFoundError, UsageError } from "../errors.js";
+import { isCctaskError, NotFoundError, UnavailableError, UsageError } from "../errors.js";
 import { type ApiErrorBody, type Health, type RunView, SubmitRequestSchema } from "../protocol.js";
 import { isFinal } from "../run-state.js";
+import { describeStorageError } from "../storage.js";
 import { notificationsOfRun } from "../store/notifications.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
@@ -131,6 +132,7 @@ function health(d: ApiDeps): Health {
     activeRuns: countActive(d.ctx.db),
     maxConcurrent: d.ctx.config.maxConcurrent,
     configProblem: d.ctx.configProblem,
+    storageProblem: d.ctx.storageProblem ?? null,
   };
 }
 
@@ -229,6 +231,12 @@ function sendError(res: ServerResponse, e: unknown, d: ApiDeps): void {
   } else if (e instanceof NotFoundError) {
     status = 404;
     body = { error: { kind: "not_found", message: e.message } };
+  } else if (e instanceof UnavailableError || describeStorageError(e, d.ctx.stateDir)) {
+    // the state directory's disk is full, read-only or gone: say so, not "internal error"
+    status = 503;
+    const message = e instanceof UnavailableError ? e.message : describeStorageError(e, d.ctx.stateDir)!;
+    d.ctx.log.error(`API request failed: ${message}`);
+    body = { error: { kind: "unavailable", message } };
   } else {
     d.ctx.log.error("API request failed", e);
     body = {

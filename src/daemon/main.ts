@@ -12,11 +12,13 @@ import { countActive } from "../store/runs.js";
 import { createApi } from "./api.js";
 import { loadConfigOrFallback } from "./config-fallback.js";
 import { createEvents, type DaemonContext } from "./context.js";
+import { fileIdentity, missingDatabaseProblem } from "./db-watch.js";
 import { acquireLock } from "./lock.js";
 import { fileLogger } from "./log.js";
 import { Notifier } from "./notifier.js";
 import { reconcile } from "./reconcile.js";
 import { cleanupRegistry } from "./registry.js";
+import { createReserve } from "./reserve.js";
 import { kick } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
 
@@ -45,17 +47,25 @@ export async function runDaemon(stateDir: string): Promise<void> {
   const sockPath = join(stateDir, DAEMON_FILES.socket);
   writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
 
+  const reserve = createReserve(stateDir, log);
+  reserve.ensure();
+  const dbPath = join(stateDir, DAEMON_FILES.db);
+  const dbMissing = missingDatabaseProblem(stateDir, dbPath);
   const ctx: DaemonContext = {
     stateDir,
     config,
     configProblem: loaded.problem,
-    db: openDb(join(stateDir, DAEMON_FILES.db)),
+    storageProblem: dbMissing,
+    db: openDb(dbPath),
     log,
+    reserve,
     events: createEvents(),
     startedAt: Date.now(),
   };
   log.info(`daemon ${process.pid} starting for ${stateDir} (max ${config.maxConcurrent} concurrent runs)`);
   if (loaded.problem) logConfigProblem(ctx);
+  if (dbMissing) log.error(dbMissing);
+  const dbIdentity = fileIdentity(dbPath);
 
   let lastActivity = Date.now();
   let stopping = false;
@@ -109,7 +119,10 @@ export async function runDaemon(stateDir: string): Promise<void> {
   chmodSync(sockPath, 0o600);
   log.info(`daemon ${process.pid} listening on ${sockPath}`);
 
+  let ticks = 0;
   const idleTimer = setInterval(() => {
+    if (++ticks % 5 === 0) reserve.ensure(); // set space aside again once the disk has room
+    if (fileIdentity(dbPath) !== dbIdentity) void restoreDatabase();
     const stamp = configStamp(stateDir);
     if (stamp !== loadedStamp) {
       loadedStamp = stamp;
@@ -124,6 +137,25 @@ export async function runDaemon(stateDir: string): Promise<void> {
     if (idle && Date.now() - lastActivity >= ctx.config.idleExitSeconds * 1000)
       void shutdown(`idle for ${ctx.config.idleExitSeconds}s`);
   }, 1000);
+
+  let restoring = false;
+  /** The database file was deleted under us: write it back from the open copy, then make way for a new daemon. */
+  async function restoreDatabase(): Promise<void> {
+    if (restoring || stopping) return;
+    restoring = true;
+    log.error(
+      `the database ${dbPath} was deleted or replaced while this daemon ran; writing it back from the copy this daemon holds open, then stopping so that the next daemon continues with it`,
+    );
+    try {
+      if (fileIdentity(dbPath) === null) {
+        await ctx.db.backup(dbPath);
+        log.info(`the database ${dbPath} was restored`);
+      } else log.error(`another file is at ${dbPath} now; it is left as it is`);
+    } catch (e) {
+      log.error(`could not restore the database ${dbPath}`, e);
+    }
+    await shutdown("its database file was deleted");
+  }
 
   async function shutdown(why: string): Promise<void> {
     if (stopping) return;

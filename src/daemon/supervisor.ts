@@ -9,6 +9,7 @@ import { emptyProgress, fold } from "../agents/claude/fold.js";
 import { parseLine } from "../agents/claude/parse.js";
 import type { RunProgress } from "../agents/claude/progress.js";
 import type { StopRequest } from "../run-state.js";
+import { describeStorageError, isDiskFull } from "../storage.js";
 import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { endWithInternalError, finishRun } from "./finish.js";
@@ -20,6 +21,7 @@ import { LineTail } from "./tail.js";
 const POLL_MS = 1000;
 const PERSIST_MS = 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const END_RETRY_MS = 1000;
 
 interface Watch {
   row: RunRow;
@@ -255,26 +257,59 @@ export class Supervisor {
     if (w.ending || this.detached) return;
     w.ending = true;
     this.release(w);
+    let ended = false;
     try {
       // Only for a run we watched: after a long absence its group id may belong to someone else.
       if (w.live && w.row.pid !== null) await this.reapGroup(w.row.pid);
+      w.live = false; // reaped: a retry must not signal the group again
       await w.tail.drain((line) => this.foldLine(w, line));
       const last = w.tail.takePartial(); // a last line the agent never terminated
       if (last) this.foldLine(w, last);
       await w.tail.close();
       this.noteSession(w);
-      await finishRun(this.ctx, {
+      ended = await this.finish(w);
+    } catch (e) {
+      this.ctx.log.error(`run ${w.row.id}: finishing failed`, e);
+      ended = this.endInternal(w, e);
+    } finally {
+      if (ended) {
+        this.watches.delete(w.row.id);
+        this.onEnded(w.row.id);
+      } else if (!this.detached) {
+        // Not even the failure could be recorded (the database cannot be written): try again soon.
+        w.ending = false;
+        setTimeout(() => void this.end(w), END_RETRY_MS).unref();
+      }
+    }
+  }
+
+  /** finishRun; on a full disk, once more after giving back the reserved space. */
+  private async finish(w: Watch): Promise<boolean> {
+    const attempt = () =>
+      finishRun(this.ctx, {
         row: { ...w.row, stopRequest: w.stopRequest },
         progress: w.progress,
         offset: w.tail.offset,
       });
+    try {
+      await attempt();
     } catch (e) {
-      // Never leave a run "running" forever: record that cctask could not finish it, and say so.
-      this.ctx.log.error(`run ${w.row.id}: finishing failed`, e);
-      endWithInternalError(this.ctx, w.row.id, (e as Error).message);
-    } finally {
-      this.watches.delete(w.row.id);
-      this.onEnded(w.row.id);
+      if (!isDiskFull(e) || !this.ctx.reserve?.release()) throw e;
+      await attempt();
+    }
+    return true;
+  }
+
+  /** Records that cctask could not finish the run, saying why; false if even that cannot be stored. */
+  private endInternal(w: Watch, e: unknown): boolean {
+    const why = describeStorageError(e, this.ctx.stateDir) ?? (e as Error).message;
+    try {
+      endWithInternalError(this.ctx, w.row.id, why);
+      return true;
+    } catch (again) {
+      if (isDiskFull(again)) this.ctx.reserve?.release();
+      this.ctx.log.error(`run ${w.row.id}: could not record its end; retrying in ${END_RETRY_MS} ms`, again);
+      return false;
     }
   }
 

@@ -29,7 +29,11 @@ export interface OutboxDeps {
   channelFor: (target: Target) => Channel | string;
   /** Heartbeats edit one live card (edit) or post a new message each time (post). */
   heartbeatMode: (runId: string) => "edit" | "post";
+  /** A write to the database failed (e.g. a full disk): the daemon may free space before the retry. */
+  onStorageError?: (e: unknown) => void;
 }
+
+const SETTLE_RETRY_MS = 1000;
 
 const HEADS_PER_PASS = 500;
 
@@ -123,10 +127,21 @@ export class Outbox {
     const channel = this.d.channelFor(target);
     if (typeof channel === "string") {
       // Missing or broken credentials may be fixed (config edited, daemon restarted): retry, don't drop.
-      this.settle(row, target, { ok: false, failure: { kind: "network", message: channel } }, null);
+      await this.settleDurably(
+        row,
+        target,
+        { ok: false, failure: { kind: "network", message: channel } },
+        null,
+      );
       return;
     }
-    markSending(this.d.db, row.id, Date.now());
+    try {
+      markSending(this.d.db, row.id, Date.now());
+    } catch (e) {
+      this.d.log.error(`notification ${row.id}: could not mark it sending; it stays pending`, e);
+      this.d.onStorageError?.(e);
+      return;
+    }
     let result: SendResult;
     let card: NotificationRow | undefined;
     try {
@@ -150,7 +165,26 @@ export class Outbox {
     } catch (e) {
       result = { ok: false, failure: { kind: "network", message: (e as Error).message } };
     }
-    this.settle(row, target, result, card?.remoteId ?? null);
+    await this.settleDurably(row, target, result, card?.remoteId ?? null);
+  }
+
+  /**
+   * settle, until the answer is stored: a row left "sending" would block its lane, so the lane
+   * stays in flight (in this daemon) until the database takes the write again.
+   */
+  private async settleDurably(...args: Parameters<Outbox["settle"]>): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      try {
+        this.settle(...args);
+        return;
+      } catch (e) {
+        if (tries === 0)
+          this.d.log.error(`notification ${args[0].id}: could not store the answer; retrying`, e);
+        this.d.onStorageError?.(e);
+        if (this.stopped) return;
+        await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));
+      }
+    }
   }
 
   /** Stores the answer: delivered, or retried per the policy, or failed for good. */
