@@ -13,7 +13,8 @@ import { describeStorageError, isDiskFull } from "../storage.js";
 import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { endWithInternalError, finishRun } from "./finish.js";
-import { isAlive, isSameProcess, signalGroup } from "./proc.js";
+import { isSameProcess, signalGroup } from "./proc.js";
+import { reapGroup } from "./reap.js";
 import { recordSessionSeen } from "./registry.js";
 import { readAgentPid } from "./spawn.js";
 import { LineTail } from "./tail.js";
@@ -260,7 +261,8 @@ export class Supervisor {
     let ended = false;
     try {
       // Only for a run we watched: after a long absence its group id may belong to someone else.
-      if (w.live && w.row.pid !== null) await this.reapGroup(w.row.pid);
+      if (w.live && w.row.pid !== null)
+        await reapGroup(w.row.pid, this.ctx.config.watchdog.killGraceSeconds * 1000);
       w.live = false; // reaped: a retry must not signal the group again
       await w.tail.drain((line) => this.foldLine(w, line));
       const last = w.tail.takePartial(); // a last line the agent never terminated
@@ -311,26 +313,5 @@ export class Supervisor {
       this.ctx.log.error(`run ${w.row.id}: could not record its end; retrying in ${END_RETRY_MS} ms`, again);
       return false;
     }
-  }
-
-  /**
-   * When a run is reported ended, its processes are gone: the wrapper finishes (it has written
-   * the exit status), and whatever the agent left in the group (background Bash, MCP servers)
-   * gets SIGTERM, then SIGKILL after the grace period.
-   */
-  private async reapGroup(pgid: number): Promise<void> {
-    const gone = async (test: () => boolean, ms: number) => {
-      for (const end = Date.now() + ms; Date.now() < end; ) {
-        if (test()) return true;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return test();
-    };
-    await gone(() => !isAlive(pgid), 2000); // the wrapper's last lines, after the exit file
-    if (!signalGroup(pgid, "SIGTERM")) return;
-    const grace = this.ctx.config.watchdog.killGraceSeconds * 1000;
-    if (await gone(() => !signalGroup(pgid, 0), grace)) return;
-    signalGroup(pgid, "SIGKILL");
-    await gone(() => !signalGroup(pgid, 0), 1000);
   }
 }
