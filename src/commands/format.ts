@@ -67,6 +67,7 @@ export function formatStatus(v: RunView): string {
   if (v.detail) lines.push(`  outcome:    ${v.detail}`);
   if (v.notify.length > 0) lines.push(`  notifies:   ${v.notify.join(", ")}`);
   for (const f of v.deliveryFailures) lines.push(`  ⚠ delivery to ${f.target} failed: ${f.error}`);
+  if (v.wake) lines.push(`  wake:       ${formatWake(v.wake)}`);
   if (v.malformedLines) lines.push(`  warnings:   ${v.malformedLines} malformed event line(s) skipped`);
   lines.push(
     `  events:     ${escapeControl(v.files.events)}`,
@@ -74,6 +75,25 @@ export function formatStatus(v: RunView): string {
   );
   if (v.files.output) lines.push(`  output:     ${escapeControl(v.files.output)}`);
   return lines.join("\n");
+}
+
+/** One line: how the OpenClaw session that launched the run was (or will be) woken. */
+export function formatWake(w: NonNullable<RunView["wake"]>): string {
+  const id = w.id ? ` (wake ${w.id})` : "";
+  switch (w.state) {
+    case "pending":
+      return `pending: ${w.sessionKey} is woken when the run ends`;
+    case "claimed":
+      return `waking ${w.sessionKey} now${id}`;
+    case "woken":
+      return `${w.sessionKey} woken via ${w.path}${id}`;
+    case "failed":
+      return `⚠ could not wake ${w.sessionKey}${id}: ${w.detail}`;
+    case "uncertain":
+      return `⚠ uncertain whether ${w.sessionKey} was woken${id}: ${w.detail}`;
+    default:
+      return w.state;
+  }
 }
 
 export function formatTable(views: RunView[]): string {

@@ -6,8 +6,8 @@ import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { rootRefusal } from "../agents/claude/command.js";
 import { connectDaemon, ensureStateDir } from "../client.js";
-import { loadConfig } from "../config.js";
-import { UsageError } from "../errors.js";
+import { exposedSecretWarning, loadConfig } from "../config.js";
+import { RoutingRefusal, UsageError } from "../errors.js";
 import { formatTarget, parseTarget } from "../notify/targets.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES } from "../run-spec.js";
@@ -17,6 +17,7 @@ import { type Parsed, parseCommandArgs, positiveNumber, str, timeoutSeconds, who
 import { exitCodeFor } from "./exit-status.js";
 import { formatDuration, stateLabel } from "./format.js";
 import type { CommandIo } from "./io.js";
+import { buildRouting, ROUTING_HELP, ROUTING_OPTIONS, validateOnly } from "./run-routing.js";
 import { checkTaskSize, decodeTask } from "./task-text.js";
 import { followConsole } from "./wait.js";
 
@@ -48,7 +49,7 @@ Exit 0 means the run is running (or queued) and supervised; anything else means 
       --heartbeat-mode M    edit (one live card, default) or post (a new message each time)
       --allow-offline-delivery  launch even if the OpenClaw gateway is unreachable now
       --json                print the receipt as one JSON object (with --wait: the final status)
-`;
+${ROUTING_HELP}`;
 
 const OPTIONS = {
   task: { type: "string", short: "t" },
@@ -70,6 +71,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   wait: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  ...ROUTING_OPTIONS,
 } as const;
 
 export async function runCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -81,6 +83,26 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   const home = stateDir(io.env);
   ensureStateDir(home);
   const config = loadConfig(home);
+  const exposed = exposedSecretWarning(home, config);
+  if (exposed) io.err(exposed);
+  try {
+    if (args.values["validate-only"]) return await validateOnly(args, io, home);
+    return await launch(args, io, home, config);
+  } catch (e) {
+    // The original's routing messages, as they are: ❌ Invalid routing: … / ❌ Unsafe routing blocked: …
+    if (!(e instanceof RoutingRefusal)) throw e;
+    io.err(e.message);
+    if (args.values.json) io.out(JSON.stringify({ ok: false, error: e.message }));
+    return e.exitCode;
+  }
+}
+
+async function launch(
+  args: Parsed,
+  io: CommandIo,
+  home: string,
+  config: ReturnType<typeof loadConfig>,
+): Promise<number> {
   const req = await buildRequest(args, io, home, config.claude.bin);
   if (req.timeoutSeconds === null) req.timeoutSeconds = config.defaultTimeoutSeconds;
   const refusal = rootRefusal(req.permissionMode, req.env, process.getuid?.() ?? null);
@@ -160,6 +182,7 @@ async function buildRequest(
     extraArgs: args.rest,
     claudeBin: resolveClaudeBin(io.env, io.cwd, configuredBin),
     env: stringEnv(io.env),
+    routing: buildRouting(args, io.env),
   };
 }
 

@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exposedSecretWarning } from "../config.js";
 import { configPath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
 import { countUndelivered } from "../store/notifications.js";
@@ -21,6 +22,7 @@ import { cleanupRegistry } from "./registry.js";
 import { createReserve } from "./reserve.js";
 import { kick } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
+import { Waker } from "./waker.js";
 
 export const DAEMON_FILES = {
   socket: "daemon.sock",
@@ -66,6 +68,8 @@ export async function runDaemon(stateDir: string): Promise<void> {
   if (loaded.problem) logConfigProblem(ctx);
   if (dbMissing) log.error(dbMissing);
   const dbIdentity = fileIdentity(dbPath);
+  const exposed = exposedSecretWarning(stateDir, config);
+  if (exposed) log.warn(exposed);
 
   let lastActivity = Date.now();
   let stopping = false;
@@ -82,6 +86,8 @@ export async function runDaemon(stateDir: string): Promise<void> {
     }
   });
   notifier.start();
+  const waker = new Waker(ctx, notifier);
+  waker.start(); // before reconcile: its claims are settled before any run it finishes is woken
   writeCctaskShim(stateDir);
   reconcile(ctx, supervisor);
   kick(ctx, supervisor);
@@ -132,6 +138,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
     const idle =
       connections === 0 &&
       supervisor.size === 0 &&
+      waker.busy === 0 &&
       countActive(ctx.db) === 0 &&
       countUndelivered(ctx.db) === 0;
     if (idle && Date.now() - lastActivity >= ctx.config.idleExitSeconds * 1000)

@@ -8,7 +8,13 @@ import { join } from "node:path";
 import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
 import { type Credentials, resolveCredentials } from "../notify/credentials.js";
-import { ChannelRegistry, formatTarget, parseTarget, type Target } from "../notify/index.js";
+import {
+  ChannelRegistry,
+  formatTarget,
+  type NotificationContent,
+  parseTarget,
+  type Target,
+} from "../notify/index.js";
 import {
   finalMessage,
   heartbeatMessage,
@@ -19,11 +25,13 @@ import {
 import { Outbox } from "../notify/outbox.js";
 import { validateWebhookUrl } from "../notify/webhook.js";
 import { checkGateway } from "../openclaw/gateway.js";
+import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";
 import { isDiskFull } from "../storage.js";
 import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
 import { activeRuns, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { LaunchCredentials } from "./launch-credentials.js";
 import type { Supervisor } from "./supervisor.js";
 import { toRunView } from "./view.js";
 
@@ -35,6 +43,7 @@ export class Notifier {
   readonly outbox: Outbox;
   private readonly registry: ChannelRegistry;
   private creds: { at: number; value: Credentials } | null = null;
+  private readonly launchCreds: LaunchCredentials;
   private readonly lastHeartbeat = new Map<string, number>();
   /** Runs whose launch message is already queued (by this daemon; the outbox dedupes across restarts). */
   private readonly launched = new Set<string>();
@@ -44,6 +53,7 @@ export class Notifier {
     private readonly ctx: DaemonContext,
     private readonly supervisor: Supervisor,
   ) {
+    this.launchCreds = new LaunchCredentials(ctx.stateDir);
     this.registry = new ChannelRegistry(
       () => this.credentials(),
       (runId) => join(runDir(ctx, runId), "console.log"),
@@ -63,6 +73,11 @@ export class Notifier {
       heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
       onStorageError: (e) => {
         if (isDiskFull(e)) ctx.reserve?.release();
+      },
+      replyTo: (runId, target) => {
+        const route = getRun(ctx.db, runId)?.spec.openclaw;
+        // only in the chat the message id belongs to: the route's own target
+        return route?.replyTo && routeTargets(route).includes(target) ? route.replyTo : null;
       },
     });
   }
@@ -88,9 +103,18 @@ export class Notifier {
     if (!this.creds || Date.now() - this.creds.at > CREDENTIALS_TTL_MS)
       this.creds = {
         at: Date.now(),
-        value: resolveCredentials(this.ctx.config, process.env, configPath(this.ctx.stateDir)),
+        value: resolveCredentials(
+          this.ctx.config,
+          { ...process.env, ...this.launchCreds.get() },
+          configPath(this.ctx.stateDir),
+        ),
       };
     return this.creds.value;
+  }
+
+  /** Keeps the credentials a launching CLI had in its environment, for this daemon and the next. */
+  acceptLaunchCredentials(secrets: Record<string, string>): void {
+    if (this.launchCreds.accept(secrets)) this.creds = null;
   }
 
   /** Refuses, before anything starts, a target this daemon could not deliver to. */
@@ -138,6 +162,18 @@ export class Notifier {
       0
     )
       this.outbox.kick();
+  }
+
+  /** A wake notice or trace marker to these targets; idempotent per run, target, kind and seq. */
+  post(
+    runId: string,
+    targets: string[],
+    kind: "wake" | "trace",
+    seq: number,
+    content: NotificationContent,
+  ): void {
+    if (targets.length === 0) return;
+    if (enqueue(this.ctx.db, { runId, targets, kind, seq, content, now: Date.now() }) > 0) this.outbox.kick();
   }
 
   /** Idempotent: the launch message exists once per run and target, whoever asks first. */

@@ -8,6 +8,7 @@ import { dirname, isAbsolute } from "node:path";
 import { agentEnvironment } from "../config.js";
 import { UnavailableError, UsageError } from "../errors.js";
 import { describeBytes, TASK_MAX_BYTES, TIMEOUT_RANGE, timeoutProblem } from "../limits.js";
+import type { OpenClawRoute } from "../openclaw/route.js";
 import type { SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, type RunSpec } from "../run-spec.js";
 import { describeStorageError } from "../storage.js";
@@ -25,8 +26,17 @@ export function newRunId(): string {
   return id;
 }
 
-/** @param targets canonical delivery targets, already validated (Notifier.validateTargets) */
-export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: string[]): RunRow {
+/**
+ * @param targets canonical delivery targets, already validated (Notifier.validateTargets)
+ * @param route where a --session run reports and whom it wakes (daemon/routing.ts), or the route
+ *   a client resolved itself (SubmitRequest.openclaw)
+ */
+export function submitRun(
+  ctx: DaemonContext,
+  req: SubmitRequest,
+  targets: string[],
+  route: OpenClawRoute | null = null,
+): RunRow {
   checkLimits(req);
   checkFreeSpace(ctx);
   if (!isAbsolute(req.projectDir))
@@ -78,7 +88,7 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: strin
     notify: targets,
     heartbeatMode: req.heartbeatMode ?? ctx.config.notify.heartbeatMode,
     umask: req.umask,
-    openclaw: null,
+    openclaw: route,
   };
 
   let id = newRunId();

@@ -1,11 +1,12 @@
 /** RunRow (+ live progress) → RunView, the shape every client sees. Times are ISO 8601 with offset. */
 import { emptyProgress } from "../agents/claude/fold.js";
 import type { RunProgress } from "../agents/claude/progress.js";
-import type { NotificationView, RunView, SessionView } from "../protocol.js";
+import type { NotificationView, RunView, SessionView, WakeView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
 import { failedTargetsOfRun, type NotificationRow } from "../store/notifications.js";
 import type { RunRow } from "../store/runs.js";
 import type { SessionRow } from "../store/sessions.js";
+import { getWakeOfRun } from "../store/wakes.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 
 export function isoTime(ms: number | null): string | null {
@@ -71,6 +72,32 @@ export function toRunView(ctx: DaemonContext, row: RunRow, live?: RunProgress): 
       result: runFile(ctx, row.id, "result"),
       output: row.spec.outputFile,
     },
+    wake: wakeView(ctx, row),
+  };
+}
+
+function wakeView(ctx: DaemonContext, row: RunRow): WakeView | null {
+  const route = row.spec.openclaw;
+  if (!route) return null;
+  const w = getWakeOfRun(ctx.db, row.id);
+  if (!w)
+    return {
+      id: null,
+      state: "pending",
+      sessionKey: route.wakeKey,
+      path: null,
+      detail: null,
+      attempts: [],
+      doneAt: null,
+    };
+  return {
+    id: w.id,
+    state: w.state,
+    sessionKey: w.sessionKey,
+    path: w.path,
+    detail: w.detail,
+    attempts: w.attempts.map((a) => ({ path: a.path, outcome: a.outcome, detail: a.detail })),
+    doneAt: isoTime(w.doneAt),
   };
 }
 

@@ -42,8 +42,9 @@ export function parseTarget(raw: string): Target {
         throw bad(`"${channel}" is not an OpenClaw channel name (e.g. whatsapp, discord, telegram)`);
       if (target.trim() === "")
         throw bad("the OpenClaw target is missing, e.g. openclaw:whatsapp:+15551234567");
-      const topic = channel === "telegram" ? target.match(/^(.+):topic:(\d+)$/) : null;
-      if (topic && !THREAD_ID.test(topic[2]!))
+      // a Telegram topic is a number; a Slack thread is a timestamp such as 1712345678.123456
+      const topic = target.match(channel === "telegram" ? /^(.+):topic:(\d+)$/ : /^(.+):topic:([\w.-]+)$/);
+      if (topic && channel === "telegram" && !THREAD_ID.test(topic[2]!))
         throw bad(`${quoted(topic[2]!)} is not a topic id (a whole number from 1: topic ids start at 1)`);
       return topic
         ? { scheme: "openclaw", channel, target: topic[1]!, threadId: topic[2]! }

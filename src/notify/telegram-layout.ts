@@ -59,7 +59,11 @@ export function layoutChunks(content: NotificationContent, maxChunks: number): C
 
 function layoutHead(content: NotificationContent, icon: string): Span[] {
   const title = clipText(makeWellFormed(content.title), TITLE_MAX) || content.kind;
-  const spans = [...(icon ? [span("plain", `${icon} `)] : []), span("bold", title)];
+  // Trace markers are plain text, as the original posted them.
+  const spans = [
+    ...(icon ? [span("plain", `${icon} `)] : []),
+    span(content.kind === "trace" ? "plain" : "bold", title),
+  ];
   let used = measureChunk(spans);
   for (const [i, [rawLabel, rawValue]] of content.fields.entries()) {
     const label = `${clipText(makeWellFormed(rawLabel), LABEL_MAX)}:`;

@@ -28,6 +28,20 @@ export const OpenClawDataSchema = z.looseObject({
           password: SecretInputSchema.optional(),
         })
         .optional(),
+      /** The HTTP tool policy of /tools/invoke (openclaw.md §4.3). */
+      tools: z
+        .looseObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
+        .optional(),
+    })
+    .optional(),
+  /** Webhook endpoints, /hooks/agent among them (openclaw.md §9). */
+  hooks: z
+    .looseObject({
+      enabled: z.boolean().optional(),
+      token: SecretInputSchema.optional(),
+      path: z.string().optional(),
+      allowRequestSessionKey: z.boolean().optional(),
+      allowedSessionKeyPrefixes: z.array(z.string()).optional(),
     })
     .optional(),
   channels: z

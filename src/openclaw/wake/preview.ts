@@ -1,0 +1,12 @@
+/** What `--validate-only` reports about the wake: the path that will be used, and why each other will not. */
+import type { Config } from "../../config.js";
+import { stateDir } from "../../state-dir.js";
+import type { OpenClawRoute, WakePreview } from "../route.js";
+import { gatherWakeFacts } from "./facts.js";
+import { planWake } from "./plan.js";
+
+export async function previewWake(route: OpenClawRoute, config: Config): Promise<WakePreview> {
+  const facts = await gatherWakeFacts(route, config, { stateDir: stateDir(process.env) });
+  const checks = planWake(route, facts);
+  return { chosen: checks.find((c) => c.usable)?.path ?? null, checks };
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// A stand-in for the `openclaw` CLI, for the wake tests. It answers what cctask asks of it with
+// the real 2026.9.6 shapes (openclaw.md §8.2, §8.3):
+//   openclaw --version                       → the version (FAKE_OPENCLAW_VERSION, default 2026.9.6)
+//   openclaw agent --session-id <id> --message <text> [--deliver] --json [--timeout s]
+//     → {"runId","status":"ok","summary":"completed","result":{…},"deliveryStatus":{…}}, exit 0
+// Under OPENCLAW_SHELL=exec, version 2026.9.6 and later refuse `agent` with exit 1 and
+// {"ok":false,"error":{"type":"cli_error",…}}, as the real CLI does.
+// FAKE_OPENCLAW_AGENT chooses the answer: ok (default) | delivery-failed | suppressed | hang.
+// FAKE_OPENCLAW_LOG, when set, gets one JSON line per call (argv, the exec marker).
+import { randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
+
+const version = process.env.FAKE_OPENCLAW_VERSION || "2026.9.6";
+const args = process.argv.slice(2);
+
+function log(entry) {
+  if (process.env.FAKE_OPENCLAW_LOG)
+    appendFileSync(process.env.FAKE_OPENCLAW_LOG, `${JSON.stringify(entry)}\n`);
+}
+
+function flag(name) {
+  const i = args.indexOf(name);
+  return i >= 0 ? (args[i + 1] ?? null) : null;
+}
+
+function atLeast(v, min) {
+  const a = v.split(".").map(Number);
+  const b = min.split(".").map(Number);
+  for (let i = 0; i < 3; i += 1) if (a[i] !== b[i]) return a[i] > b[i];
+  return true;
+}
+
+if (args[0] === "--version") {
+  process.stdout.write(`${version}\n`);
+  process.exit(0);
+}
+
+if (args[0] !== "agent") {
+  process.stderr.write(`error: unknown command '${args[0] ?? ""}'\n`);
+  process.exit(1);
+}
+
+const mode = process.env.FAKE_OPENCLAW_AGENT || "ok";
+const shell = process.env.OPENCLAW_SHELL ?? null;
+log({
+  command: "agent",
+  sessionId: flag("--session-id"),
+  message: flag("--message"),
+  deliver: args.includes("--deliver"),
+  json: args.includes("--json"),
+  timeout: flag("--timeout"),
+  shell,
+  mode,
+});
+
+if (shell === "exec" && atLeast(version, "2026.9.6")) {
+  const message =
+    "openclaw agent cannot be used from an exec subprocess (OPENCLAW_SHELL=exec) to report back to another session";
+  process.stderr.write(`[openclaw] ${message}\n`);
+  process.stdout.write(`${JSON.stringify({ ok: false, error: { type: "cli_error", message } })}\n`);
+  process.exit(1);
+}
+
+if (mode === "hang") {
+  setInterval(() => {}, 1000);
+} else {
+  const runId = randomUUID();
+  const sessionId = flag("--session-id");
+  const deliveryStatus =
+    mode === "delivery-failed"
+      ? {
+          requested: true,
+          attempted: true,
+          status: "failed",
+          succeeded: false,
+          reason: "invalid_delivery_target",
+          resultCount: 0,
+        }
+      : mode === "suppressed"
+        ? {
+            requested: true,
+            attempted: false,
+            status: "suppressed",
+            succeeded: false,
+            reason: "no_visible_payload",
+            resultCount: 0,
+          }
+        : { requested: true, attempted: true, status: "sent", succeeded: true, resultCount: 1 };
+  const reply = {
+    runId,
+    status: "ok",
+    summary: "completed",
+    result: {
+      payloads: [{ text: "[TRACE][AGENT][WAKE_RECEIVED] Read the result.", mediaUrl: null }],
+      meta: { durationMs: 812, agentMeta: { sessionId, provider: "fake", model: "fake-model", usage: {} } },
+    },
+    deliveryStatus,
+  };
+  process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
+  process.exit(0);
+}
