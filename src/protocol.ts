@@ -268,10 +268,14 @@ export interface Health {
   startedAt: string;
   activeRuns: number;
   maxConcurrent: number;
+  /** config.json5 is broken: what is wrong and which settings the daemon uses instead. */
+  configProblem?: { error: string; using: string } | null;
+  /** The database was deleted (or is otherwise not what it was): what happened and what it means. */
+  storageProblem?: string | null;
 }
 
 /** "routing": a routing refusal, printed verbatim (❌ Invalid routing: … / ❌ Unsafe routing blocked: …). */
-export type ApiErrorKind = "usage" | "routing" | "not_found" | "internal";
+export type ApiErrorKind = "usage" | "routing" | "not_found" | "unavailable" | "internal";
 export interface ApiErrorBody {
   error: { kind: ApiErrorKind; message: string };
 }

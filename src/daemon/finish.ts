@@ -51,6 +51,8 @@ export async function finishRun(
   const notes: string[] = [];
   const written = writeResult(ctx, row.id, text);
   if (written) notes.push(written);
+  if (ctx.reserve?.exhausted && outcome.state !== "succeeded")
+    notes.push(`the disk holding ${ctx.stateDir} is full; free space there`);
   if (row.spec.outputFile) {
     try {
       writeFileSync(row.spec.outputFile, text, { mode: 0o600 });

@@ -27,6 +27,7 @@ import { validateWebhookUrl } from "../notify/webhook.js";
 import { checkGateway } from "../openclaw/gateway.js";
 import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";
+import { isDiskFull } from "../storage.js";
 import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
 import { activeRuns, endedWithoutFinal, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
@@ -70,6 +71,9 @@ export class Notifier {
       },
       channelFor: (t) => this.registry.channelFor(t),
       heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
+      onStorageError: (e) => {
+        if (isDiskFull(e)) ctx.reserve?.release();
+      },
       replyTo: (runId, target) => {
         const route = getRun(ctx.db, runId)?.spec.openclaw;
         // only in the chat the message id belongs to: the route's own target
