@@ -7,6 +7,7 @@
 // Under OPENCLAW_SHELL=exec, version 2026.9.6 and later refuse `agent` with exit 1 and
 // {"ok":false,"error":{"type":"cli_error",…}}, as the real CLI does.
 // FAKE_OPENCLAW_AGENT chooses the answer: ok (default) | delivery-failed | suppressed | hang.
+// FAKE_OPENCLAW_VERSION_OUTPUT replaces what --version prints (e.g. a build without a version).
 // FAKE_OPENCLAW_LOG, when set, gets one JSON line per call (argv, the exec marker).
 import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
@@ -32,7 +33,7 @@ function atLeast(v, min) {
 }
 
 if (args[0] === "--version") {
-  process.stdout.write(`${version}\n`);
+  process.stdout.write(`${process.env.FAKE_OPENCLAW_VERSION_OUTPUT ?? version}\n`);
   process.exit(0);
 }
 
