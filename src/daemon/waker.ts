@@ -53,6 +53,12 @@ export class Waker {
     return this.inFlight.size;
   }
 
+  /** Resolves when no wake is in flight, or after timeoutMs (what is still in flight is then uncertain). */
+  async drain(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  }
+
   /** The start-up pass, then a wake for every run that ends from now on. */
   start(): void {
     for (const w of markUnconfirmedUncertain(this.ctx.db, Date.now())) this.reportUncertain(w);
