@@ -256,6 +256,44 @@ describe("wake", () => {
     );
   }, 120_000);
 
+  it("a path that does not answer in time may have woken the agent: uncertain, no other path, a notice", async () => {
+    await setup({
+      wakeTimeoutSeconds: 1,
+      openclaw: { hooks: HOOKS },
+      gateway: {
+        hooks: { token: "hook-secret", allowRequestSessionKey: true },
+        allowTools: ["sessions_send"],
+      },
+    });
+    writeFileSync(
+      join(sb!.env.HOME!, ".openclaw", "openclaw.json"),
+      JSON.stringify({
+        gateway: {
+          port: Number(new URL(gw!.url).port),
+          auth: { mode: "token", token: gw!.token },
+          tools: { allow: ["sessions_send"] },
+        },
+        hooks: HOOKS,
+      }),
+    );
+    gw!.injectHooks({ type: "hang" });
+    const run = await submit({ sessionId: null });
+    const v = await settledWake(run.id);
+    expect(v.wake).toMatchObject({ state: "uncertain", path: "hooks-agent" });
+    expect(v.wake!.detail).toMatch(/no answer within 1 s; the request may have been accepted$/);
+    expect(gw!.sessionSends).toEqual([]);
+    await waitFor(
+      () => topicTexts().some((t) => t.includes("may not have been woken")),
+      30_000,
+      "the notice",
+    );
+    const notice = topicTexts().find((t) => t.includes("may not have been woken"))!;
+    expect(notice).toContain("⚠️ <b>The OpenClaw agent may not have been woken</b>\n");
+    expect(notice).toContain(
+      "<b>Next:</b> It was not woken again, to avoid a second wake; if it does not answer, ask it to read the result.",
+    );
+  }, 120_000);
+
   it("SIGKILL mid-wake: the claim becomes uncertain, is reported, and no path is tried again; trace markers show it", async () => {
     await setup({
       wakeTimeoutSeconds: 300,
