@@ -72,9 +72,10 @@ export class Waker {
     this.notifier.post(row.id, wakeTargets(row), "trace", seq, traceMessage(tag, text));
   }
 
-  private traceStart(runId: string): void {
-    const row = getRun(this.ctx.db, runId);
-    if (row?.spec.openclaw) this.trace(row, TRACE_SEQ.start, startMarker(row));
+  /** [RUN_TASK][START], once the run has started (a run that never started gets none). */
+  private traceStart(runId: string | RunRow): void {
+    const row = typeof runId === "string" ? getRun(this.ctx.db, runId) : runId;
+    if (row?.spec.openclaw && row.startedAt !== null) this.trace(row, TRACE_SEQ.start, startMarker(row));
   }
 
   private facts(row: RunRow): TraceFacts {
@@ -121,7 +122,7 @@ export class Waker {
     const route = row.spec.openclaw!;
     const f = this.facts(row);
     const result = readResult(this.ctx, row);
-    this.trace(row, TRACE_SEQ.start, startMarker(row));
+    this.traceStart(row);
     this.trace(row, TRACE_SEQ.complete, completeMarker(f, sizeOf(f.output, result), wake.id));
     const facts = await gatherWakeFacts(route, this.ctx.config, {
       stateDir: this.ctx.stateDir,
