@@ -7,16 +7,18 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { startDaemon } from "./daemon-start.js";
-import { NotFoundError, UnavailableError, UsageError } from "./errors.js";
+import { NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "./errors.js";
 import type {
   ApiErrorBody,
   Health,
   ImportRequest,
   ImportResult,
+  RoutingReport,
   RunView,
   SessionDetail,
   SessionView,
   SubmitRequest,
+  ValidateRoutingRequest,
 } from "./protocol.js";
 
 export class DaemonClient {
@@ -73,6 +75,9 @@ export class DaemonClient {
   submit(req: SubmitRequest): Promise<RunView> {
     return this.call("POST", "/runs", req);
   }
+  validateRouting(req: ValidateRoutingRequest): Promise<RoutingReport> {
+    return this.call("POST", "/routing/validate", req);
+  }
   list(opts: { limit: number; activeOnly: boolean }): Promise<RunView[]> {
     return this.call("GET", `/runs?limit=${opts.limit}${opts.activeOnly ? "&active=1" : ""}`);
   }
@@ -108,6 +113,7 @@ export class DaemonClient {
 function toError(body: ApiErrorBody): Error {
   const msg = body?.error?.message ?? "unknown error from the cctask daemon";
   if (body?.error?.kind === "usage") return new UsageError(msg);
+  if (body?.error?.kind === "routing") return new RoutingRefusal(msg);
   if (body?.error?.kind === "not_found") return new NotFoundError(msg);
   return new Error(msg);
 }

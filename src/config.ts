@@ -3,10 +3,12 @@
  * The config file is untrusted input: it is parsed as JSON5 and validated with zod, and a
  * mistake is reported with the file, the key, the value and the fix.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import JSON5 from "json5";
 import { z } from "zod";
 import { UsageError } from "./errors.js";
+import { TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "./limits.js";
+import { withoutSecrets } from "./secret-env.js";
 import { configPath } from "./state-dir.js";
 
 const positive = z.number().positive();
@@ -15,7 +17,7 @@ const nonNegative = z.number().nonnegative();
 const ConfigSchema = z
   .object({
     maxConcurrent: z.number().int().positive().default(4),
-    defaultTimeoutSeconds: positive.default(7200),
+    defaultTimeoutSeconds: z.number().int().min(TIMEOUT_MIN_SECONDS).max(TIMEOUT_MAX_SECONDS).default(7200),
     /** The daemon exits after this long with no active run and no client. */
     idleExitSeconds: positive.default(600),
     /** How long `cctask run` waits for the agent's init line before printing the receipt. */
@@ -135,15 +137,26 @@ export function loadConfig(dir: string): Config {
   return parsed.data;
 }
 
-/**
- * Environment variables that hold cctask's or its peers' credentials. They are removed from the
- * agent's environment: the agent must never see a bot or gateway token.
- */
-const SECRET_ENV =
-  /^(TELEGRAM_BOT_TOKEN|OPENCLAW_GATEWAY_TOKEN|OPENCLAW_GATEWAY_PASSWORD|CCTASK_.*(TOKEN|SECRET|PASSWORD).*)$/;
-
+/** The caller's environment as an agent gets it: never a bot, gateway or webhook credential. */
 export function agentEnvironment(callerEnv: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(callerEnv)) if (!SECRET_ENV.test(k)) out[k] = v;
-  return out;
+  return withoutSecrets(callerEnv);
+}
+
+/** A warning when config.json5 holds a credential and others may read it; null when it is private. */
+export function exposedSecretWarning(dir: string, config: Config): string | null {
+  const held = [
+    config.telegram.botToken && "telegram.botToken",
+    config.openclaw.gatewayToken && "openclaw.gatewayToken",
+    config.webhook.secret && "webhook.secret",
+  ].filter(Boolean);
+  if (held.length === 0) return null;
+  const path = configPath(dir);
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return null;
+  }
+  if ((mode & 0o077) === 0) return null;
+  return `warning: ${path} holds ${held.join(", ")} and other users can read it (mode ${mode.toString(8)}); run: chmod 600 ${path}`;
 }

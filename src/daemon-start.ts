@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { DaemonClient } from "./client.js";
 import { isAlive } from "./daemon/proc.js";
 import { UnavailableError } from "./errors.js";
+import { withoutSecrets } from "./secret-env.js";
 
 const START_TIMEOUT_MS = 30_000;
 const POLL_MS = 40;
@@ -54,7 +55,7 @@ function spawnDaemon(stateDir: string): Starter {
   const child = spawn(process.execPath, [cli, "daemon", "run"], {
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, CCTASK_HOME: stateDir },
+    env: { ...withoutSecrets(process.env), CCTASK_HOME: stateDir }, // credentials come over the socket
   });
   const s: Starter = {
     exited: null,

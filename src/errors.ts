@@ -22,6 +22,11 @@ export class UsageError extends Error {
   override readonly name: string = "UsageError";
 }
 
+/** --session routing refused (seed-behaviour.md §3): the message is printed as it is, exit 2. */
+export class RoutingRefusal extends UsageError {
+  override readonly name: string = "RoutingRefusal";
+}
+
 /** A run id that matches nothing (or more than one run). */
 export class NotFoundError extends Error {
   readonly exitCode: ExitCodeValue = ExitCode.notFound;

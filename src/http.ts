@@ -13,7 +13,30 @@ export interface HttpAnswer {
 /** `code`: the socket error (e.g. ECONNREFUSED), "TIMEOUT", or null when unknown. */
 export type HttpExchange =
   | { answered: true; answer: HttpAnswer }
-  | { answered: false; message: string; code: string | null };
+  | { answered: false; message: string; maybeDelivered: boolean; code: string | null };
+
+/** Failures that happen before a request can reach the peer: it surely never saw it. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_INVALID_URL",
+]);
+
+/**
+ * Could the peer have received (and acted on) a request that failed with `err`? Only a failure to
+ * connect says no; a reset or a timeout after connecting leaves the outcome unknown.
+ */
+export function mayHaveReachedPeer(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  const causeCode = ((err as { cause?: { code?: unknown } } | null)?.cause as { code?: unknown } | undefined)
+    ?.code;
+  return !NOT_SENT_CODES.has(String(code)) && !NOT_SENT_CODES.has(String(causeCode));
+}
 
 export interface HttpRequest {
   method: "GET" | "POST";
@@ -75,6 +98,7 @@ export async function exchangeHttp(req: HttpRequest): Promise<HttpExchange> {
     return {
       answered: false,
       message: `no answer from ${req.peer} at ${originOf(req.url)}: ${describeError(e, req.timeoutMs)}`,
+      maybeDelivered: mayHaveReachedPeer(e),
       code: errorCode(e),
     };
   }

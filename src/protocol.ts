@@ -11,12 +11,13 @@
  *   POST /sessions/:id/label {label} · POST /sessions/:id/forget · POST /sessions/import ImportRequest
  *   POST /runs/:id/notify {text} (Authorization: Bearer <run token>) → {targets}
  *   GET  /runs/:id/notifications → NotificationView[]
+ *   POST /routing/validate   ValidateRoutingRequest → RoutingReport (--validate-only; starts nothing)
  *   GET  /health             → Health
  *   POST /shutdown           → Health
  * Errors: { error: { kind, message } } with 400 (usage), 404 (not found), 500 (internal).
  */
 import { z } from "zod";
-import type { OpenClawRoute } from "./openclaw/route.js";
+import type { OpenClawRoute, WakePreview } from "./openclaw/route.js";
 import type { RunState } from "./run-state.js";
 
 const nullableText = z.string().min(1).nullable();
@@ -37,6 +38,33 @@ export const OpenClawRouteSchema = z
     launchEnv: z.record(z.string(), z.string()),
   })
   .strict() satisfies z.ZodType<OpenClawRoute>;
+
+/** The original skill's routing flags (openclaw/route.ts RoutingRequest), checked again by the daemon. */
+export const RoutingRequestSchema = z
+  .object({
+    session: z.string().min(1),
+    notifyChannel: z.string().min(1).nullable(),
+    notifyThreadId: z
+      .string()
+      .regex(/^\d{1,10}$/)
+      .nullable(),
+    notifySessionId: z.string().min(1).nullable(),
+    replyToMessageId: z
+      .string()
+      .regex(/^\d{1,12}$/)
+      .nullable(),
+    allowMainTelegram: z.boolean(),
+    telegramRoutingMode: z.enum(["auto", "thread-only", "allow-non-thread"]),
+    allowNoDelivery: z.boolean(),
+    traceLive: z.boolean(),
+  })
+  .strict();
+
+/** --session routing as the CLI sends it: the flags, and the launcher's non-secret OpenClaw environment. */
+export const RoutingPayloadSchema = z
+  .object({ request: RoutingRequestSchema, launchEnv: z.record(z.string(), z.string()) })
+  .strict();
+export type RoutingPayload = z.infer<typeof RoutingPayloadSchema>;
 
 export const SubmitRequestSchema = z
   .object({
@@ -65,9 +93,48 @@ export const SubmitRequestSchema = z
     env: z.record(z.string(), z.string()),
     /** Launched from an OpenClaw session (--session): where to report and whom to wake. */
     openclaw: OpenClawRouteSchema.nullable().optional(),
+    /** --session: resolved by the daemon into RunSpec.openclaw and delivery targets. */
+    routing: RoutingPayloadSchema.nullable().optional(),
   })
   .strict();
 export type SubmitRequest = z.infer<typeof SubmitRequestSchema>;
+
+/** POST /routing/validate: what --validate-only asks. */
+export const ValidateRoutingSchema = z
+  .object({
+    routing: RoutingPayloadSchema,
+    completionMode: z.enum(["single", "iterate"]),
+    maxIterations: z.number().int().positive().nullable(),
+    /** --notify targets given with --session. */
+    notify: z.array(z.string()),
+    allowOfflineDelivery: z.boolean(),
+  })
+  .strict();
+export type ValidateRoutingRequest = z.infer<typeof ValidateRoutingSchema>;
+
+/** The --validate-only report: the original's fields (seed-behaviour.md §4), then cctask's own. */
+export interface RoutingReport {
+  session: string | null;
+  thread_id: string | null;
+  channel: string | null;
+  target: string | null;
+  notify_session_id: string | null;
+  allow_main_telegram: boolean;
+  completion_mode: "single" | "iterate";
+  max_iterations: number;
+  /** Present only when a lookup found the session (the original's "metadata"). */
+  resolved_session_id?: string | null;
+  resolved_telegram_target?: string | null;
+  key_family: string | null;
+  resolved_from: string | null;
+  wake_key: string | null;
+  /** Where notifications will go (targets syntax). */
+  delivery: string[];
+  /** Lookups that failed or found nothing, with the reason. */
+  lookups: string[];
+  route: OpenClawRoute | null;
+  wake: WakePreview;
+}
 
 export interface RunFiles {
   dir: string;
@@ -201,7 +268,8 @@ export interface Health {
   maxConcurrent: number;
 }
 
-export type ApiErrorKind = "usage" | "not_found" | "internal";
+/** "routing": a routing refusal, printed verbatim (❌ Invalid routing: … / ❌ Unsafe routing blocked: …). */
+export type ApiErrorKind = "usage" | "routing" | "not_found" | "internal";
 export interface ApiErrorBody {
   error: { kind: ApiErrorKind; message: string };
 }

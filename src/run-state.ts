@@ -10,7 +10,8 @@ export type FailureReason =
   | "crashed" // no result line, and a non-zero exit or a signal we did not send
   | "spawn_failed" // the agent could not be started, or refused to start
   | "budget_exceeded" // --max-budget-usd was reached
-  | "stalled"; // the silence watchdog killed a run that printed nothing for too long
+  | "stalled" // the silence watchdog killed a run that printed nothing for too long
+  | "not_logged_in"; // claude has no credentials: no login and no ANTHROPIC_API_KEY
 
 export type StopRequest = "timeout" | "cancel" | "post_result_limbo" | "silence";
 

@@ -11,3 +11,8 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 export function configPath(dir: string): string {
   return join(dir, "config.json5");
 }
+
+/** Credentials handed over by launching CLIs, kept for the next daemon (0600). */
+export function launchCredentialsPath(dir: string): string {
+  return join(dir, "credentials.json");
+}

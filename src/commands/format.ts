@@ -1,5 +1,6 @@
 /** Human-readable rendering of runs for the terminal. JSON output bypasses all of this. */
 import type { RunView } from "../protocol.js";
+import { escapeControl } from "../text.js";
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return "-";
@@ -38,8 +39,12 @@ export function stateLabel(v: RunView): string {
 
 export function formatStatus(v: RunView): string {
   const t = v.tokens;
-  const lines = [`run ${v.id}  ${stateLabel(v)}`, `  task:       ${v.task}`, `  project:    ${v.projectDir}`];
-  if (v.label) lines.push(`  label:      ${v.label}`);
+  const lines = [
+    `run ${v.id}  ${stateLabel(v)}`,
+    `  task:       ${escapeControl(v.task)}`,
+    `  project:    ${escapeControl(v.projectDir)}`,
+  ];
+  if (v.label) lines.push(`  label:      ${escapeControl(v.label)}`);
   if (v.resume) lines.push(`  resumes:    ${v.resume}`);
   lines.push(
     `  elapsed:    ${formatDuration(v.elapsedSeconds)} of ${formatDuration(v.timeoutSeconds)}`,
@@ -64,8 +69,11 @@ export function formatStatus(v: RunView): string {
   for (const f of v.deliveryFailures) lines.push(`  ⚠ delivery to ${f.target} failed: ${f.error}`);
   if (v.wake) lines.push(`  wake:       ${formatWake(v.wake)}`);
   if (v.malformedLines) lines.push(`  warnings:   ${v.malformedLines} malformed event line(s) skipped`);
-  lines.push(`  events:     ${v.files.events}`, `  result:     ${v.files.result}`);
-  if (v.files.output) lines.push(`  output:     ${v.files.output}`);
+  lines.push(
+    `  events:     ${escapeControl(v.files.events)}`,
+    `  result:     ${escapeControl(v.files.result)}`,
+  );
+  if (v.files.output) lines.push(`  output:     ${escapeControl(v.files.output)}`);
   return lines.join("\n");
 }
 

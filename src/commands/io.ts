@@ -4,7 +4,8 @@ export interface CommandIo {
   err(text: string): void;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  readStdin(): Promise<string>;
+  /** Standard input as bytes (the caller decides whether they are text). */
+  readStdin(): Promise<Buffer>;
 }
 
 export function processIo(): CommandIo {
@@ -14,10 +15,10 @@ export function processIo(): CommandIo {
     env: process.env,
     cwd: process.cwd(),
     readStdin: async () => {
-      if (process.stdin.isTTY) return "";
+      if (process.stdin.isTTY) return Buffer.alloc(0);
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
+      return Buffer.concat(chunks);
     },
   };
 }

@@ -6,16 +6,19 @@ import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { rootRefusal } from "../agents/claude/command.js";
 import { connectDaemon, ensureStateDir } from "../client.js";
-import { loadConfig } from "../config.js";
-import { UsageError } from "../errors.js";
+import { exposedSecretWarning, loadConfig } from "../config.js";
+import { RoutingRefusal, UsageError } from "../errors.js";
 import { formatTarget, parseTarget } from "../notify/targets.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES } from "../run-spec.js";
 import { stateDir } from "../state-dir.js";
-import { type Parsed, parseCommandArgs, positiveNumber, str } from "./args.js";
+import { escapeControl, quoted } from "../text.js";
+import { type Parsed, parseCommandArgs, positiveNumber, str, timeoutSeconds, wholeNumber } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
 import { formatDuration, stateLabel } from "./format.js";
 import type { CommandIo } from "./io.js";
+import { buildRouting, ROUTING_HELP, ROUTING_OPTIONS, validateOnly } from "./run-routing.js";
+import { checkTaskSize, decodeTask } from "./task-text.js";
 import { followConsole } from "./wait.js";
 
 export const RUN_HELP = `Usage: cctask run --task "TEXT" [--project DIR] [options] [-- CLAUDE_ARGS…]
@@ -46,7 +49,7 @@ Exit 0 means the run is running (or queued) and supervised; anything else means 
       --heartbeat-mode M    edit (one live card, default) or post (a new message each time)
       --allow-offline-delivery  launch even if the OpenClaw gateway is unreachable now
       --json                print the receipt as one JSON object (with --wait: the final status)
-`;
+${ROUTING_HELP}`;
 
 const OPTIONS = {
   task: { type: "string", short: "t" },
@@ -68,6 +71,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   wait: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  ...ROUTING_OPTIONS,
 } as const;
 
 export async function runCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -79,6 +83,26 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   const home = stateDir(io.env);
   ensureStateDir(home);
   const config = loadConfig(home);
+  const exposed = exposedSecretWarning(home, config);
+  if (exposed) io.err(exposed);
+  try {
+    if (args.values["validate-only"]) return await validateOnly(args, io, home);
+    return await launch(args, io, home, config);
+  } catch (e) {
+    // The original's routing messages, as they are: ❌ Invalid routing: … / ❌ Unsafe routing blocked: …
+    if (!(e instanceof RoutingRefusal)) throw e;
+    io.err(e.message);
+    if (args.values.json) io.out(JSON.stringify({ ok: false, error: e.message }));
+    return e.exitCode;
+  }
+}
+
+async function launch(
+  args: Parsed,
+  io: CommandIo,
+  home: string,
+  config: ReturnType<typeof loadConfig>,
+): Promise<number> {
   const req = await buildRequest(args, io, home, config.claude.bin);
   if (req.timeoutSeconds === null) req.timeoutSeconds = config.defaultTimeoutSeconds;
   const refusal = rootRefusal(req.permissionMode, req.env, process.getuid?.() ?? null);
@@ -130,16 +154,19 @@ async function buildRequest(
   const heartbeatMode = str(v["heartbeat-mode"]) ?? null;
   if (heartbeatMode !== null && heartbeatMode !== "edit" && heartbeatMode !== "post")
     throw new UsageError(`--heartbeat-mode must be edit or post, got "${heartbeatMode}"`);
-  const maxIterations = positiveNumber("--max-iterations", str(v["max-iterations"]), "runs");
-  if (maxIterations !== null && !Number.isInteger(maxIterations))
-    throw new UsageError(`--max-iterations must be a whole number, got "${str(v["max-iterations"])}"`);
+  const maxIterations = wholeNumber("--max-iterations", str(v["max-iterations"]), {
+    min: 1,
+    max: 10_000,
+    unit: "runs",
+    example: "5",
+  });
 
   return {
     task,
     projectDir,
     projectExplicit: projectRaw !== undefined,
     createProject,
-    timeoutSeconds: positiveNumber("--timeout", str(v.timeout), "seconds"),
+    timeoutSeconds: timeoutSeconds("--timeout", str(v.timeout)),
     resume: resume?.trim() ?? null,
     sessionLabel: str(v["session-label"]) ?? null,
     model: str(v.model) ?? null,
@@ -155,6 +182,7 @@ async function buildRequest(
     extraArgs: args.rest,
     claudeBin: resolveClaudeBin(io.env, io.cwd, configuredBin),
     env: stringEnv(io.env),
+    routing: buildRouting(args, io.env),
   };
 }
 
@@ -163,16 +191,23 @@ async function readTask(task: string | undefined, file: string | undefined, io: 
     throw new UsageError("give the task either with --task or with --task-file, not both");
   let text: string;
   if (file !== undefined) {
+    const from = `the task file ${quoted(file)}`;
+    let bytes: Buffer;
     try {
-      text = readFileSync(resolve(io.cwd, file), "utf8");
+      const path = resolve(io.cwd, file);
+      if (statSync(path).isFile()) checkTaskSize(statSync(path).size, from);
+      bytes = readFileSync(path);
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       throw new UsageError(
-        `cannot read the task file "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the path, or pass the task with --task.`,
+        `cannot read the task file ${quoted(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the path, or pass the task with --task.`,
       );
     }
+    text = decodeTask(bytes, from);
   } else if (task === "-") {
-    text = await io.readStdin();
+    text = decodeTask(await io.readStdin(), "standard input");
   } else if (task !== undefined) {
+    checkTaskSize(Buffer.byteLength(task), "--task");
     text = task;
   } else {
     throw new UsageError(
@@ -180,7 +215,8 @@ async function readTask(task: string | undefined, file: string | undefined, io: 
     );
   }
   if (text.trim() === "") {
-    const from = file !== undefined ? `the task file "${file}"` : task === "-" ? "standard input" : "--task";
+    const from =
+      file !== undefined ? `the task file ${quoted(file)}` : task === "-" ? "standard input" : "--task";
     throw new UsageError(`the task is empty (from ${from}); say what Claude should do`);
   }
   return text;
@@ -193,13 +229,13 @@ function checkProject(dir: string, create: boolean): void {
   } catch {
     if (!create)
       throw new UsageError(
-        `the project directory ${dir} does not exist; create it, or pass --create-project to have cctask create it`,
+        `the project directory ${escapeControl(dir)} does not exist; create it, or pass --create-project to have cctask create it`,
       );
     return;
   }
   if (!st.isDirectory())
     throw new UsageError(
-      `the project path ${dir} is a file, not a directory; pass a directory with --project`,
+      `the project path ${escapeControl(dir)} is a file, not a directory; pass a directory with --project`,
     );
 }
 
@@ -249,15 +285,15 @@ export function formatReceipt(v: RunView): string {
   if (v.state === "queued")
     return [
       `⏳ run ${v.id} queued (it starts when a slot is free)`,
-      `   project: ${v.projectDir}`,
-      `   events:  ${v.files.events}`,
+      `   project: ${escapeControl(v.projectDir)}`,
+      `   events:  ${escapeControl(v.files.events)}`,
       `   follow:  cctask status ${v.id}  ·  cctask wait ${v.id}`,
     ].join("\n");
   if (v.state !== "running" && v.state !== "starting")
     return [
       `run ${v.id} ended at once: ${v.state}${v.reason ? ` (${v.reason})` : ""}`,
       `   ${v.detail ?? ""}`,
-      `   stderr: ${v.files.stderr}`,
+      `   stderr: ${escapeControl(v.files.stderr)}`,
     ].join("\n");
   const who = [
     `pid ${v.pid ?? "?"}`,
@@ -267,11 +303,11 @@ export function formatReceipt(v: RunView): string {
   ].filter(Boolean);
   return [
     `🚀 run ${v.id} running (${who.join(", ")})`,
-    `   project: ${v.projectDir}`,
+    `   project: ${escapeControl(v.projectDir)}`,
     `   timeout: ${formatDuration(v.timeoutSeconds)}`,
     ...(v.sessionId ? [`   session: ${v.sessionId}`] : []),
-    `   events:  ${v.files.events}`,
-    `   result:  ${v.files.result}`,
+    `   events:  ${escapeControl(v.files.events)}`,
+    `   result:  ${escapeControl(v.files.result)}`,
     `   follow:  cctask logs ${v.id} -f  ·  cctask wait ${v.id}`,
   ].join("\n");
 }

@@ -1,7 +1,8 @@
 /** `cctask status [RUN]` and `cctask list` (alias ps): what runs are doing, or how they ended. */
 import { connectDaemon } from "../client.js";
+import { UsageError } from "../errors.js";
 import { stateDir } from "../state-dir.js";
-import { parseCommandArgs, positiveNumber, str } from "./args.js";
+import { parseCommandArgs, str, wholeNumber } from "./args.js";
 import { formatStatus, formatTable } from "./format.js";
 import { type CommandIo, printHelp } from "./io.js";
 
@@ -11,9 +12,17 @@ With RUN (an id or a unique prefix): the run's state, elapsed time, tokens, cost
 last activity, active subagents, outcome and reason. Without RUN: the active runs.
 `;
 
-export const LIST_HELP = `Usage: cctask list [--limit N] [--active] [--json]   (alias: cctask ps)
+const DEFAULT_LIST = 20;
+const MAX_LIST = 1_000_000;
+
+export const LIST_HELP = `Usage: cctask list [-n N | -a] [--active] [--json]   (alias: cctask ps)
 
 The most recent runs, oldest first: id, state, elapsed, tokens, cost, tool calls, subagents, activity.
+
+  -n, --limit N   show the N most recent runs (default ${DEFAULT_LIST})
+  -a, --all       show every run
+      --active    only runs that are queued or running
+      --json      one JSON array
 `;
 
 export async function statusCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -42,16 +51,36 @@ export async function listCommand(argv: string[], io: CommandIo): Promise<number
     argv,
     {
       json: { type: "boolean" },
-      limit: { type: "string" },
+      limit: { type: "string", short: "n" },
+      all: { type: "boolean", short: "a" },
       active: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     { maxPositionals: 0 },
   );
   if (args.values.help) return printHelp(io, LIST_HELP);
-  const limit = positiveNumber("--limit", str(args.values.limit), "runs") ?? 20;
+  const given = wholeNumber("-n", str(args.values.limit), {
+    min: 1,
+    max: MAX_LIST,
+    unit: "runs",
+    example: "50",
+  });
+  if (given !== null && args.values.all)
+    throw new UsageError("give either -n N (the N most recent runs) or -a (all runs), not both");
+  const limit = args.values.all ? MAX_LIST : (given ?? DEFAULT_LIST);
   const client = await connectDaemon(stateDir(io.env), { autostart: true });
-  const views = await client.list({ limit: Math.floor(limit), activeOnly: Boolean(args.values.active) });
-  io.out(args.values.json ? JSON.stringify(views) : formatTable(views));
+  // One more than shown tells whether older runs exist.
+  const fetched = await client.list({ limit: limit + 1, activeOnly: Boolean(args.values.active) });
+  const more = fetched.length > limit;
+  const views = more ? fetched.slice(fetched.length - limit) : fetched;
+  if (args.values.json) {
+    io.out(JSON.stringify(views));
+    return 0;
+  }
+  io.out(formatTable(views));
+  if (more)
+    io.out(
+      `(the ${limit} most recent runs; older ones exist: cctask list -n ${limit * 5} shows more, cctask list -a shows all)`,
+    );
   return 0;
 }

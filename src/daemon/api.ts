@@ -3,15 +3,23 @@
  * Handlers are thin: they validate, call the scheduler/supervisor, and answer with RunViews.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { isCctaskError, NotFoundError, UsageError } from "../errors.js";
-import { type ApiErrorBody, type Health, type RunView, SubmitRequestSchema } from "../protocol.js";
+import { isCctaskError, NotFoundError, RoutingRefusal, UsageError } from "../errors.js";
+import {
+  type ApiErrorBody,
+  type Health,
+  type RunView,
+  SubmitRequestSchema,
+  ValidateRoutingSchema,
+} from "../protocol.js";
 import { isFinal } from "../run-state.js";
+import { secretsOf } from "../secret-env.js";
 import { notificationsOfRun } from "../store/notifications.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
 import type { DaemonContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
 import { isAlive } from "./proc.js";
+import { routeForRun, validateRouting } from "./routing.js";
 import { endUnstarted, kick } from "./scheduler.js";
 import { submitRun, tokenMatches } from "./submit.js";
 import type { Supervisor } from "./supervisor.js";
@@ -48,6 +56,11 @@ async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Pro
     return;
   }
   if (parts[0] === "sessions") return send(res, 200, await sessionsRoute(d, method, parts, url, req));
+  if (method === "POST" && url.pathname === "/routing/validate") {
+    const parsed = ValidateRoutingSchema.safeParse(await readJson(req));
+    if (!parsed.success) throw invalid("routing check", parsed.error.issues[0]);
+    return send(res, 200, await validateRouting(d.ctx, d.notifier, parsed.data));
+  }
   if (parts[0] !== "runs") throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
   if (parts.length === 1 && method === "POST") return send(res, 200, await submit(d, await readJson(req)));
   if (parts.length === 1 && method === "GET") {
@@ -150,16 +163,19 @@ export function resolveRun(d: { ctx: DaemonContext }, idOrPrefix: string): RunRo
 /** The launch receipt: returns once the agent's PID is known and its init line seen (or it ended). */
 async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
   const parsed = SubmitRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new UsageError(`invalid run request: ${first?.path.join(".")}: ${first?.message}`);
-  }
+  if (!parsed.success) throw invalid("run request", parsed.error.issues[0]);
   const req = parsed.data;
+  d.notifier.acceptLaunchCredentials(secretsOf(req.env));
+  // With --session, the route decides; the config's default targets would post where no one asked.
+  const routed = req.routing
+    ? await routeForRun(d.ctx, d.notifier, req.routing, req.notify.length > 0)
+    : null;
+  const asked = req.notify.length > 0 || routed ? req.notify : d.ctx.config.notify.defaultTargets;
   const targets = await d.notifier.validateTargets(
-    req.notify.length > 0 ? req.notify : d.ctx.config.notify.defaultTargets,
+    [...asked, ...(routed?.targets ?? [])],
     req.allowOfflineDelivery,
   );
-  const created = submitRun(d.ctx, req, targets);
+  const created = submitRun(d.ctx, req, targets, routed?.route ?? req.openclaw ?? null);
   kick(d.ctx, d.supervisor);
   const deadline = Date.now() + d.ctx.config.launchWaitSeconds * 1000;
   for (;;) {
@@ -171,6 +187,10 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
     if (Date.now() >= deadline + 2000) return view(d, row); // never hang a launch on a slow fork
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+function invalid(what: string, issue: { path: PropertyKey[]; message: string } | undefined): UsageError {
+  return new UsageError(`invalid ${what}: ${issue?.path.map(String).join(".")}: ${issue?.message}`);
 }
 
 async function waitForEnd(d: ApiDeps, id: string, timeoutMs: number): Promise<RunView> {
@@ -222,7 +242,10 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function sendError(res: ServerResponse, e: unknown, d: ApiDeps): void {
   let status = 500;
   let body: ApiErrorBody;
-  if (isCctaskError(e) && e instanceof UsageError) {
+  if (e instanceof RoutingRefusal) {
+    status = 400;
+    body = { error: { kind: "routing", message: e.message } };
+  } else if (isCctaskError(e) && e instanceof UsageError) {
     status = 400;
     body = { error: { kind: "usage", message: e.message } };
   } else if (e instanceof NotFoundError) {

@@ -2,7 +2,7 @@
  * The one path by which a run ends: classify the outcome from the facts (results, exit status,
  * our own stop request, stderr), write the final text, store the outcome once, tell listeners.
  */
-import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { classifyOutcome, extractFinalText } from "../agents/claude/outcome.js";
 import type { RunProgress } from "../agents/claude/progress.js";
 import { type ExitInfo, type Outcome, withNote } from "../run-state.js";
@@ -49,7 +49,8 @@ export async function finishRun(
   });
   const text = extractFinalText(progress, stderrTail);
   const notes: string[] = [];
-  writeFileSync(runFile(ctx, row.id, "result"), text, { mode: 0o600 });
+  const written = writeResult(ctx, row.id, text);
+  if (written) notes.push(written);
   if (row.spec.outputFile) {
     try {
       writeFileSync(row.spec.outputFile, text, { mode: 0o600 });
@@ -73,6 +74,26 @@ export async function finishRun(
   );
   ctx.events.emit("ended", row.id);
   return stored;
+}
+
+/**
+ * result.md, in the run directory even if the agent removed it (it runs with the user's rights);
+ * a result that cannot be written is a note on the outcome, not a reason to lose it: the text is
+ * also in the stored progress. Returns the note, if any.
+ */
+function writeResult(ctx: DaemonContext, id: string, text: string): string | null {
+  const dir = runDir(ctx, id);
+  const removed = !existsSync(dir);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(runFile(ctx, id, "result"), text, { mode: 0o600 });
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return `the result could not be written to ${runFile(ctx, id, "result")} (${why}); notifications still carry it`;
+  }
+  return removed
+    ? "the run directory was removed while the run was going; the result is kept from the agent's stream"
+    : null;
 }
 
 /** When finishing itself failed (a full disk, a vanished run directory): end it as interrupted, saying why. */

@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../config.js";
+import { exposedSecretWarning, loadConfig } from "../config.js";
 import { configPath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
 import { countUndelivered } from "../store/notifications.js";
@@ -54,6 +54,8 @@ export async function runDaemon(stateDir: string): Promise<void> {
     startedAt: Date.now(),
   };
   log.info(`daemon ${process.pid} starting for ${stateDir} (max ${config.maxConcurrent} concurrent runs)`);
+  const exposed = exposedSecretWarning(stateDir, config);
+  if (exposed) log.warn(exposed);
 
   let lastActivity = Date.now();
   let stopping = false;

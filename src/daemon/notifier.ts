@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
 import { type Credentials, resolveCredentials } from "../notify/credentials.js";
 import {
@@ -24,10 +25,12 @@ import {
 import { Outbox } from "../notify/outbox.js";
 import { validateWebhookUrl } from "../notify/webhook.js";
 import { checkGateway } from "../openclaw/gateway.js";
+import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";
 import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
 import { activeRuns, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { LaunchCredentials } from "./launch-credentials.js";
 import type { Supervisor } from "./supervisor.js";
 import { toRunView } from "./view.js";
 
@@ -39,6 +42,7 @@ export class Notifier {
   readonly outbox: Outbox;
   private readonly registry: ChannelRegistry;
   private creds: { at: number; value: Credentials } | null = null;
+  private readonly launchCreds: LaunchCredentials;
   private readonly lastHeartbeat = new Map<string, number>();
   /** Runs whose launch message is already queued (by this daemon; the outbox dedupes across restarts). */
   private readonly launched = new Set<string>();
@@ -48,6 +52,7 @@ export class Notifier {
     private readonly ctx: DaemonContext,
     private readonly supervisor: Supervisor,
   ) {
+    this.launchCreds = new LaunchCredentials(ctx.stateDir);
     this.registry = new ChannelRegistry(
       () => this.credentials(),
       (runId) => join(runDir(ctx, runId), "console.log"),
@@ -65,6 +70,11 @@ export class Notifier {
       },
       channelFor: (t) => this.registry.channelFor(t),
       heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
+      replyTo: (runId, target) => {
+        const route = getRun(ctx.db, runId)?.spec.openclaw;
+        // only in the chat the message id belongs to: the route's own target
+        return route?.replyTo && routeTargets(route).includes(target) ? route.replyTo : null;
+      },
     });
   }
 
@@ -89,9 +99,18 @@ export class Notifier {
     if (!this.creds || Date.now() - this.creds.at > CREDENTIALS_TTL_MS)
       this.creds = {
         at: Date.now(),
-        value: resolveCredentials(this.ctx.config, process.env, configPath(this.ctx.stateDir)),
+        value: resolveCredentials(
+          this.ctx.config,
+          { ...process.env, ...this.launchCreds.get() },
+          configPath(this.ctx.stateDir),
+        ),
       };
     return this.creds.value;
+  }
+
+  /** Keeps the credentials a launching CLI had in its environment, for this daemon and the next. */
+  acceptLaunchCredentials(secrets: Record<string, string>): void {
+    if (this.launchCreds.accept(secrets)) this.creds = null;
   }
 
   /** Refuses, before anything starts, a target this daemon could not deliver to. */
@@ -183,7 +202,8 @@ export class Notifier {
     try {
       result = readFileSync(runFile(this.ctx, runId, "result"), "utf8");
     } catch {
-      result = row.detail ?? "(no output)";
+      // result.md could not be written or was removed: the text is in the stored progress.
+      result = row.progress ? extractFinalText(row.progress, "") : (row.detail ?? "(no output)");
     }
     this.put(
       row,

@@ -9,6 +9,7 @@ import { buildClaudeArgs } from "../agents/claude/command.js";
 import { agentEnvironment } from "../config.js";
 import type { Outcome } from "../run-state.js";
 import { activeRuns, finishRunRow, markStarted, type RunRow } from "../store/runs.js";
+import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { type Spawned, spawnAgent } from "./spawn.js";
 import type { SavedLaunch } from "./submit.js";
@@ -86,7 +87,9 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
     now,
   });
   rmSync(runFile(ctx, row.id, "env"), { force: true }); // kept only until the start is recorded
-  ctx.log.info(`run ${row.id}: started, process group ${spawned.pid}, in ${row.spec.projectDir}`);
+  ctx.log.info(
+    `run ${row.id}: started, process group ${spawned.pid}, in ${escapeControl(row.spec.projectDir)}`,
+  );
   supervisor.adopt(
     { ...row, state: "running", pid: spawned.pid, pidStart: spawned.pidStart, startedAt: now },
     spawned.onExit,
@@ -103,7 +106,7 @@ function preflight(row: RunRow): string | null {
   }
   const cwd = row.spec.projectDir;
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
-    return `the project directory ${cwd} no longer exists; recreate it (or pass --create-project) and submit the task again.`;
+    return `the project directory ${escapeControl(cwd)} no longer exists; recreate it (or pass --create-project) and submit the task again.`;
   }
   return null;
 }

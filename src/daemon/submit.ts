@@ -7,9 +7,12 @@ import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } fro
 import { dirname, isAbsolute } from "node:path";
 import { agentEnvironment } from "../config.js";
 import { UsageError } from "../errors.js";
+import { describeBytes, TASK_MAX_BYTES, TIMEOUT_RANGE, timeoutProblem } from "../limits.js";
+import type { OpenClawRoute } from "../openclaw/route.js";
 import type { SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, type RunSpec } from "../run-spec.js";
 import { activeRunsOnSession, getRun, insertRun, type RunRow } from "../store/runs.js";
+import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { planIteration, resolveResume, resumePrompt } from "./resume.js";
 
@@ -22,18 +25,28 @@ export function newRunId(): string {
   return id;
 }
 
-/** @param targets canonical delivery targets, already validated (Notifier.validateTargets) */
-export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: string[]): RunRow {
+/**
+ * @param targets canonical delivery targets, already validated (Notifier.validateTargets)
+ * @param route where a --session run reports and whom it wakes (daemon/routing.ts), or the route
+ *   a client resolved itself (SubmitRequest.openclaw)
+ */
+export function submitRun(
+  ctx: DaemonContext,
+  req: SubmitRequest,
+  targets: string[],
+  route: OpenClawRoute | null = null,
+): RunRow {
+  checkLimits(req);
   if (!isAbsolute(req.projectDir))
-    throw new UsageError(`the project path must be absolute, got "${req.projectDir}"`);
+    throw new UsageError(`the project path must be absolute, got "${escapeControl(req.projectDir)}"`);
   if (existsSync(req.projectDir)) {
     if (!statSync(req.projectDir).isDirectory())
       throw new UsageError(
-        `the project path ${req.projectDir} is a file, not a directory; pass a directory with --project`,
+        `the project path ${escapeControl(req.projectDir)} is a file, not a directory; pass a directory with --project`,
       );
   } else if (!req.createProject) {
     throw new UsageError(
-      `the project directory ${req.projectDir} does not exist; create it, or pass --create-project to have cctask create it`,
+      `the project directory ${escapeControl(req.projectDir)} does not exist; create it, or pass --create-project to have cctask create it`,
     );
   }
   if (req.outputFile && !existsSync(dirname(req.outputFile)))
@@ -47,7 +60,9 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: strin
   );
   const projectDir = resume.projectDir;
   if (resume.session && !existsSync(projectDir))
-    throw new UsageError(`session ${resume.sessionId} was recorded in ${projectDir}, which no longer exists`);
+    throw new UsageError(
+      `session ${resume.sessionId} was recorded in ${escapeControl(projectDir)}, which no longer exists`,
+    );
   const prompt = resume.sessionId
     ? resumePrompt(req.task, ctx.config.resumePromptMaxChars)
     : { prompt: req.task, shortenedFrom: null };
@@ -71,7 +86,7 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: strin
     notify: targets,
     heartbeatMode: req.heartbeatMode ?? ctx.config.notify.heartbeatMode,
     umask: req.umask,
-    openclaw: req.openclaw ?? null,
+    openclaw: route,
   };
 
   let id = newRunId();
@@ -101,6 +116,20 @@ export function submitRun(ctx: DaemonContext, req: SubmitRequest, targets: strin
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The CLI checked these already; a request from elsewhere is held to the same limits. */
+function checkLimits(req: SubmitRequest): void {
+  const bytes = Buffer.byteLength(req.task);
+  if (bytes > TASK_MAX_BYTES)
+    throw new UsageError(
+      `the task is ${bytes} bytes, over the limit of ${describeBytes(TASK_MAX_BYTES)}; name a file that holds the material instead`,
+    );
+  if (req.task.includes("\u0000"))
+    throw new UsageError("the task is binary, not text (it contains a NUL character); pass UTF-8 text");
+  const problem = req.timeoutSeconds === null ? null : timeoutProblem(req.timeoutSeconds);
+  if (problem)
+    throw new UsageError(`the timeout must be ${TIMEOUT_RANGE}, got ${req.timeoutSeconds}: ${problem}`);
 }
 
 function summarize(task: string): string {

@@ -42,7 +42,15 @@ export type DeliveryFailure =
       /** The service said this will never work for this target (401, 403, chat/thread not found…). */
       permanent: boolean;
     }
-  | { kind: "network"; message: string };
+  | {
+      kind: "network";
+      message: string;
+      /**
+       * The request may have reached the service (sent, then no answer: a reset, a timeout), so it
+       * may have acted on it. False only when it surely did not (refused, no such host, not sent).
+       */
+      maybeDelivered: boolean;
+    };
 
 export interface SendRequest {
   target: Target;
@@ -52,6 +60,8 @@ export interface SendRequest {
   deliveryId: string;
   /** For an edit of a live card: the remote id returned by the first send. */
   editRemoteId?: string | null;
+  /** Reply to this message of the chat (a --session run's --reply-to-message-id). */
+  replyTo?: string | null;
 }
 
 export interface Channel {

@@ -44,7 +44,11 @@ export class ConsoleChannel implements Channel {
       // A full disk or a closed file: no answer from the "service", so the retry policy applies.
       return {
         ok: false,
-        failure: { kind: "network", message: `console write failed: ${(e as Error).message}` },
+        failure: {
+          kind: "network",
+          message: `console write failed: ${(e as Error).message}`,
+          maybeDelivered: false,
+        },
       };
     }
   }

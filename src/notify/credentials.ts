@@ -1,7 +1,7 @@
 /**
  * Where delivery credentials come from, read by the daemon when it needs them (never stored by
- * cctask, never given to the agent): cctask's config.json5, then the daemon's environment, then
- * OpenClaw's own config. Each missing credential is explained with where it can be put.
+ * cctask beyond the launch hand-over, never given to the agent): cctask's config.json5, then the
+ * environment (the launching CLIs' credentials over the daemon's own), then OpenClaw's config. Each missing credential is explained with where it can be put.
  */
 import { readFileSync } from "node:fs";
 import type { Config } from "../config.js";
@@ -58,7 +58,7 @@ export function resolveCredentials(config: Config, env: NodeJS.ProcessEnv, confi
     else
       problems.telegram =
         `no Telegram bot token: set telegram.botToken (or telegram.botTokenFile) in ${configFile}, ` +
-        "or TELEGRAM_BOT_TOKEN in the environment of the cctask daemon, or channels.telegram.botToken in OpenClaw's config" +
+        "or TELEGRAM_BOT_TOKEN in the environment of the `cctask run` that launches the run, or channels.telegram.botToken in OpenClaw's config" +
         (openclawError ? ` (OpenClaw's config could not be read: ${openclawError})` : "");
   } catch (e) {
     problems.telegram = (e as Error).message;

@@ -4,14 +4,15 @@
  */
 import { formatCost, formatDuration, formatTokens } from "../commands/format.js";
 import type { RunView } from "../protocol.js";
+import { escapeControl } from "../text.js";
 import type { NotificationContent } from "./channel.js";
 
 const PROMPT_PREVIEW = 3500;
 
 function base(v: RunView): [string, string][] {
   const f: [string, string][] = [["Run", v.id]];
-  if (v.label) f.push(["Label", v.label]);
-  f.push(["Project", v.projectDir]);
+  if (v.label) f.push(["Label", escapeControl(v.label)]);
+  f.push(["Project", escapeControl(v.projectDir)]);
   return f;
 }
 
@@ -39,7 +40,7 @@ export function launchMessage(v: RunView, task: string): NotificationContent {
     fields,
     quote: { label: "Prompt", text: preview },
     footer: null,
-    line: `🚀 Claude Code started: run ${v.id} in ${v.projectDir}`,
+    line: `🚀 Claude Code started: run ${v.id} in ${escapeControl(v.projectDir)}`,
     silent: true,
   };
 }
@@ -158,7 +159,7 @@ export function finalMessage(v: RunView, result: string, opts: { silent: boolean
     title: finalTitle(v),
     fields,
     quote: { label: `${partial ? "Partial result" : "Result"} (${result.length} chars)`, text: result },
-    footer: `Full result: ${v.files.output ?? v.files.result}`,
+    footer: `Full result: ${escapeControl(v.files.output ?? v.files.result)}`,
     line: `${icon} ${finalTitle(v)}: run ${v.id}${v.detail && v.state !== "succeeded" ? ` — ${v.detail}` : ""}`,
     silent: opts.silent,
   };

@@ -65,6 +65,7 @@ export function renderOpenClawMessage(c: NotificationContent, limit = OPENCLAW_M
 export function buildMessageArgs(
   target: { channel: string; target: string; threadId: string | null },
   content: NotificationContent,
+  replyTo: string | null = null,
 ): Record<string, unknown> {
   return {
     action: "send",
@@ -73,6 +74,8 @@ export function buildMessageArgs(
     message: renderOpenClawMessage(content),
     ...(target.channel === "telegram" && content.silent ? { silent: true } : {}),
     ...(target.threadId !== null ? { threadId: target.threadId } : {}),
+    // a Telegram message id means nothing to another channel
+    ...(target.channel === "telegram" && replyTo ? { replyTo } : {}),
   };
 }
 
@@ -95,11 +98,15 @@ export class OpenClawChannel implements Channel {
     if (target.scheme !== "openclaw")
       throw new Error(`OpenClawChannel cannot send to a ${target.scheme} target`);
     const gw = typeof this.opts.gateway === "function" ? this.opts.gateway() : this.opts.gateway;
+    // The gateway sends a repeated idempotencyKey only once: a retry after a lost answer is safe.
     const outcome = await invokeTool(
       gw,
       "message",
-      buildMessageArgs(target, req.content),
-      this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {},
+      buildMessageArgs(target, req.content, req.replyTo ?? null),
+      {
+        idempotencyKey: req.deliveryId,
+        ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+      },
     );
     return outcome.ok ? { ok: true, remoteId: messageIdOf(outcome.details) } : outcome;
   }

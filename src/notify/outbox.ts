@@ -1,7 +1,8 @@
 /**
  * The outbox worker: sends due notifications, one at a time per (run, target) so order holds,
  * paced per destination, and stores every answer. A failing channel is logged and retried per
- * the retry policy, never fatal to the daemon.
+ * the retry policy, never fatal to the daemon; a failing destination is probed at short
+ * intervals and released at its first success (recovery.ts).
  */
 import type { Logger } from "../daemon/log.js";
 import type { Db } from "../store/db.js";
@@ -13,11 +14,14 @@ import {
   markFailed,
   markRetry,
   markSending,
+  markUncertain,
   type NotificationRow,
+  releaseHeld,
   supersedeIfStale,
 } from "../store/notifications.js";
-import type { Channel, SendResult, Target } from "./channel.js";
+import type { Channel, NotificationKind, SendResult, Target } from "./channel.js";
 import { Pacer, rateFor } from "./pacer.js";
+import { Recovery } from "./recovery.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
 import { formatTarget, parseTarget } from "./targets.js";
 
@@ -29,6 +33,8 @@ export interface OutboxDeps {
   channelFor: (target: Target) => Channel | string;
   /** Heartbeats edit one live card (edit) or post a new message each time (post). */
   heartbeatMode: (runId: string) => "edit" | "post";
+  /** The message the launch and the final reply to on this target, if any. */
+  replyTo?: (runId: string, target: string) => string | null;
 }
 
 const HEADS_PER_PASS = 500;
@@ -40,6 +46,7 @@ export class Outbox {
   private stopped = false;
   private readonly inFlight = new Set<string>(); // run:target
   private readonly pacer = new Pacer();
+  private readonly recovery = new Recovery();
 
   constructor(private readonly d: OutboxDeps) {}
 
@@ -78,13 +85,27 @@ export class Outbox {
     if (this.timer) clearTimeout(this.timer);
     // The next moment a lane head can go: its retry time, or its destination's pacing slot.
     let next = Number.POSITIVE_INFINITY;
+    const probes = new Set<string>();
     for (const head of laneHeads(this.d.db, HEADS_PER_PASS)) {
       if (this.inFlight.has(`${head.runId}:${head.target}`)) continue;
-      next = Math.min(next, Math.max(head.nextAttemptAt, this.readyAt(head.target, Date.now())));
+      const due = this.dueAt(head, probes);
+      next = Math.min(next, Math.max(due, this.readyAt(head.target, Date.now())));
     }
     if (!Number.isFinite(next)) return;
     this.timer = setTimeout(() => this.kick(), Math.max(5, next - Date.now()));
     this.timer.unref();
+  }
+
+  /**
+   * When a lane head may go: its own retry time, or earlier when it is the first waiting head of a
+   * failing destination (the probe). Heads come in due order, so the first seen is the earliest.
+   */
+  private dueAt(row: NotificationRow, probes: Set<string>): number {
+    const dest = destinationOf(row.target);
+    if (probes.has(dest)) return row.nextAttemptAt;
+    probes.add(dest);
+    const probe = this.recovery.probeAt(dest);
+    return probe === null ? row.nextAttemptAt : Math.min(row.nextAttemptAt, probe);
   }
 
   private readyAt(target: string, now: number): number {
@@ -98,10 +119,11 @@ export class Outbox {
 
   private async pump(): Promise<void> {
     const now = Date.now();
+    const probes = new Set<string>();
     for (const row of laneHeads(this.d.db, HEADS_PER_PASS)) {
-      if (row.nextAttemptAt > now) break; // ordered by due time
       const lane = `${row.runId}:${row.target}`;
       if (this.inFlight.has(lane)) continue;
+      if (this.dueAt(row, probes) > now) continue;
       let target: Target;
       try {
         target = parseTarget(row.target);
@@ -111,8 +133,11 @@ export class Outbox {
       }
       if (!this.pacer.take(destinationKey(target), rateFor(target), now)) continue;
       this.inFlight.add(lane);
+      const dest = destinationKey(target);
+      this.recovery.begin(dest);
       void this.deliver(row, target).finally(() => {
         this.inFlight.delete(lane);
+        this.recovery.end(dest);
         this.kick();
       });
     }
@@ -122,8 +147,9 @@ export class Outbox {
   private async deliver(row: NotificationRow, target: Target): Promise<void> {
     const channel = this.d.channelFor(target);
     if (typeof channel === "string") {
-      // Missing or broken credentials may be fixed (config edited, daemon restarted): retry, don't drop.
-      this.settle(row, target, { ok: false, failure: { kind: "network", message: channel } }, null);
+      // No credential to send with: fail visibly with where to put one, never wait silently.
+      markFailed(this.d.db, row.id, channel);
+      this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${channel}`);
       return;
     }
     markSending(this.d.db, row.id, Date.now());
@@ -134,7 +160,11 @@ export class Outbox {
         row.kind === "heartbeat" && channel.edit && this.d.heartbeatMode(row.runId) === "edit"
           ? heartbeatCard(this.d.db, row.runId, row.target)
           : undefined;
-      const req = { target, content: row.content, runId: row.runId, deliveryId: row.idemKey };
+      const replyTo =
+        row.kind === "launch" || row.kind === "final"
+          ? (this.d.replyTo?.(row.runId, row.target) ?? null)
+          : null;
+      const req = { target, content: row.content, runId: row.runId, deliveryId: row.idemKey, replyTo };
       if (card?.remoteId && channel.edit) {
         markEditOf(this.d.db, row.id, card.id);
         result = await channel.edit({ ...req, editRemoteId: card.remoteId });
@@ -148,9 +178,13 @@ export class Outbox {
         result = await channel.send(req);
       }
     } catch (e) {
-      result = { ok: false, failure: { kind: "network", message: (e as Error).message } };
+      // Our own code threw (a bad remote id, a rendering bug): nothing went out.
+      result = {
+        ok: false,
+        failure: { kind: "network", message: (e as Error).message, maybeDelivered: false },
+      };
     }
-    this.settle(row, target, result, card?.remoteId ?? null);
+    this.settle(row, target, result, card?.remoteId ?? null, true);
   }
 
   /** Stores the answer: delivered, or retried per the policy, or failed for good. */
@@ -159,22 +193,46 @@ export class Outbox {
     target: Target,
     result: SendResult,
     cardRemoteId: string | null,
+    reachedService: boolean,
   ): void {
     const now = Date.now();
+    const dest = destinationKey(target);
     if (result.ok) {
       markDelivered(this.d.db, row.id, result.remoteId ?? cardRemoteId, now);
+      if (this.recovery.noteSuccess(row.id, dest)) {
+        const released = releaseHeld(this.d.db, releaseScope(target), now);
+        if (released > 0) this.d.log.info(`${dest} answers again: ${released} held notification(s) released`);
+      }
       return;
     }
     const f = result.failure;
     const what = f.kind === "network" ? f.message : `${f.status}: ${f.description}`;
+    const streak = this.recovery.noteFailure(row.id, dest, f, now, reachedService);
+    if (f.kind === "network" && f.maybeDelivered && !isResentWhenUnknown(row.kind)) {
+      // At most once: the service may have shown it already, so it is never sent again.
+      markUncertain(
+        this.d.db,
+        row.id,
+        `the outcome of this send is unknown (${f.message}); not resent: ${row.kind} messages are sent at most once`,
+      );
+      this.recovery.forget(row.id);
+      this.d.log.warn(
+        `notification ${row.id} (${row.kind}) to ${row.target}: outcome unknown (${f.message}); not resent`,
+      );
+      return;
+    }
     const decision = decideRetry(f, {
       attempts: row.attempts + 1,
+      streak,
       createdAtMs: row.createdAt,
       nowMs: now,
       policy: this.d.policy(),
       jitter: Math.random() * 0.2,
     });
-    if (decision.retry && supersedeIfStale(this.d.db, row)) return;
+    if (decision.retry && supersedeIfStale(this.d.db, row)) {
+      this.recovery.forget(row.id);
+      return;
+    }
     if (decision.retry) {
       markRetry(this.d.db, row.id, what, decision.atMs);
       if (f.kind === "remote" && f.retryAfterSeconds !== null)
@@ -184,12 +242,37 @@ export class Outbox {
       );
     } else {
       markFailed(this.d.db, row.id, decision.why);
+      this.recovery.forget(row.id);
       this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${decision.why}`);
     }
   }
 }
 
-/** Rate limits apply per chat, whatever the topic. */
+/**
+ * The delivery guarantee per kind when a send's outcome is unknown (request sent, no answer):
+ * progress (launch, session, heartbeat, update) is sent at most once, so it is not resent; the
+ * final is sent at least once, so it is (exactly once where the channel passes an idempotency key
+ * the service honours: the webhook's delivery id, the gateway's idempotencyKey).
+ */
+export function isResentWhenUnknown(kind: NotificationKind): boolean {
+  return kind === "final";
+}
+
+/** Rate limits and outages apply per chat, whatever the topic. */
 function destinationKey(t: Target): string {
   return t.scheme === "telegram" ? `telegram:${t.chatId}` : formatTarget(t);
+}
+
+function destinationOf(target: string): string {
+  try {
+    return destinationKey(parseTarget(target));
+  } catch {
+    return target;
+  }
+}
+
+/** The stored targets of one destination: the target itself, and for a Telegram chat its topics. */
+function releaseScope(t: Target): { target: string; prefix: string | null } {
+  const target = destinationKey(t);
+  return { target, prefix: t.scheme === "telegram" ? `${target}:topic:` : null };
 }

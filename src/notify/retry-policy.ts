@@ -2,6 +2,8 @@
  * When to try a failed delivery again, as a pure function of the failure and the history.
  * Permanent refusals are final; 429 waits exactly what the service asked; 5xx and network
  * failures back off exponentially, up to a cap, until the notification is too old to matter.
+ * The exponent counts only the consecutive failures of the same kind: a run of 429s (each already
+ * waited out) does not make the first 500 after it wait as if it were the sixth.
  */
 import type { DeliveryFailure } from "./channel.js";
 
@@ -13,9 +15,29 @@ export interface RetryPolicy {
 
 export type RetryDecision = { retry: true; atMs: number } | { retry: false; why: string };
 
+/** Failures of the same kind share one backoff streak: the same HTTP status, or no answer at all. */
+export function failureKind(failure: DeliveryFailure): string {
+  return failure.kind === "remote" ? `status ${failure.status}` : "network";
+}
+
+/** The streak after `failure`, given the previous failure's kind and streak (if any). */
+export function nextStreak(failure: DeliveryFailure, previous: { kind: string; streak: number } | undefined) {
+  const kind = failureKind(failure);
+  return { kind, streak: previous?.kind === kind ? previous.streak + 1 : 1 };
+}
+
 export function decideRetry(
   failure: DeliveryFailure,
-  ctx: { attempts: number; createdAtMs: number; nowMs: number; policy: RetryPolicy; jitter?: number },
+  ctx: {
+    /** Attempts so far, this one included (for the message when giving up). */
+    attempts: number;
+    /** Consecutive failures of this failure's kind, this one included (for the backoff). */
+    streak: number;
+    createdAtMs: number;
+    nowMs: number;
+    policy: RetryPolicy;
+    jitter?: number;
+  },
 ): RetryDecision {
   if (failure.kind === "remote" && failure.permanent)
     return { retry: false, why: `refused by the service (${failure.status}: ${failure.description})` };
@@ -24,7 +46,7 @@ export function decideRetry(
   if (failure.kind === "remote" && failure.retryAfterSeconds !== null) {
     delay = failure.retryAfterSeconds * 1000 + 50; // honour retry_after exactly, plus a hair
   } else {
-    const exp = policy.baseDelayMs * 2 ** Math.max(0, ctx.attempts - 1);
+    const exp = policy.baseDelayMs * 2 ** Math.max(0, ctx.streak - 1);
     delay = Math.min(policy.maxDelayMs, exp) * (1 + (ctx.jitter ?? 0));
   }
   const at = nowMs + delay;

@@ -4,10 +4,11 @@
  * with the value and the fix, never a silently different destination.
  */
 import { UsageError } from "../errors.js";
+import { quoted } from "../text.js";
 import type { Target } from "./channel.js";
 
 const CHAT_ID = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
-const THREAD_ID = /^\d{1,10}$/;
+const THREAD_ID = /^[1-9]\d{0,9}$/; // Telegram topic ids start at 1
 const CHANNEL = /^[a-z][a-z0-9_-]{0,31}$/;
 
 export const TARGET_HELP =
@@ -15,8 +16,7 @@ export const TARGET_HELP =
 
 export function parseTarget(raw: string): Target {
   const s = raw.trim();
-  const bad = (why: string) =>
-    new UsageError(`--notify ${JSON.stringify(raw)}: ${why}. Targets: ${TARGET_HELP}`);
+  const bad = (why: string) => new UsageError(`--notify ${quoted(raw)}: ${why}. Targets: ${TARGET_HELP}`);
   if (s === "console") return { scheme: "console" };
   const colon = s.indexOf(":");
   const scheme = colon < 0 ? s : s.slice(0, colon);
@@ -29,7 +29,9 @@ export function parseTarget(raw: string): Target {
       if (!CHAT_ID.test(chatId!))
         throw bad(`"${chatId}" is not a Telegram chat id (a number such as -1001234567890, or @channelname)`);
       if (thread !== undefined && !THREAD_ID.test(thread))
-        throw bad(`"${thread}" is not a topic id (a positive number)`);
+        throw bad(
+          `${quoted(thread)} is not a topic id (a whole number from 1: topic ids start at 1; leave out :topic: for the main chat)`,
+        );
       return { scheme: "telegram", chatId: chatId!, threadId: thread === undefined ? null : Number(thread) };
     }
     case "openclaw": {
@@ -40,7 +42,10 @@ export function parseTarget(raw: string): Target {
         throw bad(`"${channel}" is not an OpenClaw channel name (e.g. whatsapp, discord, telegram)`);
       if (target.trim() === "")
         throw bad("the OpenClaw target is missing, e.g. openclaw:whatsapp:+15551234567");
-      const topic = channel === "telegram" ? target.match(/^(.+):topic:(\d+)$/) : null;
+      // a Telegram topic is a number; a Slack thread is a timestamp such as 1712345678.123456
+      const topic = target.match(channel === "telegram" ? /^(.+):topic:(\d+)$/ : /^(.+):topic:([\w.-]+)$/);
+      if (topic && channel === "telegram" && !THREAD_ID.test(topic[2]!))
+        throw bad(`${quoted(topic[2]!)} is not a topic id (a whole number from 1: topic ids start at 1)`);
       return topic
         ? { scheme: "openclaw", channel, target: topic[1]!, threadId: topic[2]! }
         : { scheme: "openclaw", channel, target, threadId: null };

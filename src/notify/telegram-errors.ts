@@ -3,6 +3,7 @@
  * (ok, or a *remote* refusal with its error_code, description and retry_after) or it did not
  * (*network*). Classified by code, never by description text (tdlib/telegram-bot-api#863).
  */
+import { mayHaveReachedPeer } from "../http.js";
 import type { DeliveryFailure } from "./channel.js";
 
 export type ApiAnswer = { ok: true; result: unknown } | { ok: false; failure: DeliveryFailure };
@@ -42,7 +43,9 @@ export function classifyReply(method: string, reply: RawReply, token: string): A
   const snippet = redactToken(reply.body.replace(/\s+/g, " ").trim().slice(0, 200), token);
   const what = `HTTP ${reply.status} without a Bot API answer${snippet ? `: ${snippet}` : ""}`;
   if (reply.status >= 400 && reply.status < 500) return remote(reply.status, what, null);
-  return { ok: false, failure: { kind: "network", message: `Telegram ${method}: ${what}` } };
+  // A proxy's 502/503 means Telegram was not reached; its 504 means Telegram did not answer in time.
+  const message = `Telegram ${method}: ${what}`;
+  return { ok: false, failure: { kind: "network", message, maybeDelivered: reply.status === 504 } };
 }
 
 /** A failure where no answer arrived (refused, reset, timed out, DNS). */
@@ -51,7 +54,7 @@ export function describeNetworkError(method: string, host: string, err: unknown,
   const text = err instanceof Error ? err.message : String(err);
   const detail = typeof code === "string" && !text.includes(code) ? `${code}: ${text}` : text;
   const message = redactToken(`Telegram ${method}: no answer from ${host} (${detail})`, token);
-  return { ok: false, failure: { kind: "network", message } };
+  return { ok: false, failure: { kind: "network", message, maybeDelivered: mayHaveReachedPeer(err) } };
 }
 
 /**

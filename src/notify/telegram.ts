@@ -70,9 +70,14 @@ export class TelegramChannel implements Channel {
       known?.chunks === chunks.length ? known : { chunks: chunks.length, sent: 0, firstId: null };
     for (let i = progress.sent; i < chunks.length; i++) {
       const html = chunks[i] ?? "";
+      // Only the first chunk replies; a reply to a message that is gone is sent as a plain message.
+      const reply =
+        i === 0 && req.replyTo
+          ? { reply_parameters: { message_id: Number(req.replyTo), allow_sending_without_reply: true } }
+          : {};
       const answer = await this.#post(
         "sendMessage",
-        params,
+        { ...params, ...reply },
         html,
         () => renderTelegramPlain(req.content, opts)[i],
       );

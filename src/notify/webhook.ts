@@ -108,7 +108,10 @@ export class WebhookChannel implements Channel {
       timeoutMs: this.opts.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
       peer: "the webhook",
     });
-    if (!exchange.answered) return { ok: false, failure: { kind: "network", message: exchange.message } };
+    if (!exchange.answered) {
+      const { message, maybeDelivered } = exchange;
+      return { ok: false, failure: { kind: "network", message, maybeDelivered } };
+    }
     const { status, text } = exchange.answer;
     if (status >= 200 && status < 300) return { ok: true, remoteId: null };
     const snippet = text.trim().slice(0, 200);

@@ -95,17 +95,21 @@ export async function invokeTool(
   gw: GatewayEndpoint,
   tool: string,
   args: object,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; idempotencyKey?: string } = {},
 ): Promise<ToolOutcome> {
+  const key = opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey };
   const exchange = await exchangeHttp({
     method: "POST",
     url: `${gw.url.replace(/\/+$/, "")}/tools/invoke`,
     headers: { "content-type": "application/json", ...authHeaders(gw) },
-    body: JSON.stringify({ tool, args }),
+    body: JSON.stringify({ tool, args, ...key }),
     timeoutMs: opts.timeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
     peer: PEER,
   });
-  if (!exchange.answered) return { ok: false, failure: { kind: "network", message: exchange.message } };
+  if (!exchange.answered) {
+    const { message, maybeDelivered } = exchange;
+    return { ok: false, failure: { kind: "network", message, maybeDelivered } };
+  }
   return judgeToolAnswer(exchange.answer);
 }
 

@@ -139,6 +139,11 @@ export function markFailed(db: Db, id: number, error: string): void {
   db.prepare("UPDATE notifications SET state = 'failed', last_error = ? WHERE id = ?").run(error, id);
 }
 
+/** A send whose outcome is unknown and that must not be repeated (at most once). */
+export function markUncertain(db: Db, id: number, error: string): void {
+  db.prepare("UPDATE notifications SET state = 'uncertain', last_error = ? WHERE id = ?").run(error, id);
+}
+
 /** After a crash, a send that was in flight may or may not have arrived: never resend it blindly. */
 export function markInterruptedSends(db: Db): number {
   return db
@@ -208,4 +213,19 @@ export function supersedeIfStale(
   if (!newer) return false;
   db.prepare("UPDATE notifications SET state = 'superseded' WHERE id = ?").run(row.id);
   return true;
+}
+
+/**
+ * Makes every waiting notification of a destination due now (it answers again after failing).
+ * Returns how many were held back.
+ */
+export function releaseHeld(db: Db, scope: { target: string; prefix: string | null }, now: number): number {
+  const prefix = scope.prefix ?? scope.target;
+  return db
+    .prepare(
+      `UPDATE notifications SET next_attempt_at = ?
+       WHERE state = 'pending' AND next_attempt_at > ?
+         AND (target = ? OR (? AND substr(target, 1, length(?)) = ?))`,
+    )
+    .run(now, now, scope.target, scope.prefix === null ? 0 : 1, prefix, prefix).changes;
 }

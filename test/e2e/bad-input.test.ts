@@ -2,7 +2,7 @@
  * Bad input: a clear message naming the value and the fix, a non-zero exit, nothing started,
  * state unchanged (no run recorded, no run directory).
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../helpers/cctask.js";
@@ -83,13 +83,100 @@ describe("cctask run refuses bad input before anything starts", () => {
     );
   });
 
-  it("a timeout that is not a positive number", async () => {
-    for (const bad of ["abc", "0", "-5", ""]) {
-      await refused(
-        ["-t", "x", "-p", sb.project, `--timeout=${bad}`],
-        new RegExp(`--timeout must be a positive number of seconds, got "${bad}"`),
+  it("a timeout that is not whole seconds within 1..604800, however it is spelled", async () => {
+    const range = "--timeout must be a whole number of seconds from 1 to 604800 \\(7 days\\)";
+    const example = "\\. Example: --timeout 900 \\(15 minutes\\)$";
+    const cases: [string[], string, string][] = [
+      [["--timeout", "-5"], "-5", "it is below 1"],
+      [["--timeout=-5"], "-5", "it is below 1"],
+      [["--timeout", "0"], "0", "it is below 1"],
+      [
+        ["--timeout", "0x10"],
+        "0x10",
+        "only plain decimal digits are accepted \\(no units, hex or exponent\\)",
+      ],
+      [
+        ["--timeout", "1e-9"],
+        "1e-9",
+        "only plain decimal digits are accepted \\(no units, hex or exponent\\)",
+      ],
+      [
+        ["--timeout", "1e308"],
+        "1e308",
+        "only plain decimal digits are accepted \\(no units, hex or exponent\\)",
+      ],
+      [["--timeout", "5.5"], "5\\.5", "it is not a whole number of seconds"],
+      [["--timeout", "604801"], "604801", "it is above 604800 \\(7 days\\)"],
+      [["--timeout", "99999999999999999999999"], "9+", "it is above 604800 \\(7 days\\)"],
+      [["--timeout="], "", "it is empty"],
+      [["--timeout", "abc"], "abc", "only plain decimal digits are accepted \\(no units, hex or exponent\\)"],
+    ];
+    for (const [flag, value, why] of cases) {
+      const r = await refused(
+        ["-t", "x", "-p", sb.project, ...flag],
+        new RegExp(`^cctask run: ${range}, got "${value}": ${why}${example}`, "m"),
       );
+      expect(r.stderr).not.toMatch(/ambiguous/);
     }
+  });
+
+  it("an option whose value is missing or looks like an option, in cctask's words", async () => {
+    const r = await refused(
+      ["-t", "x", "-p", sb.project, "--timeout", "--model", "m"],
+      /^cctask run: --timeout needs a value, but the next word starts with "-" like an option\. Put the value right after --timeout; a value that starts with "-" is written --timeout=VALUE\nSee: cctask run --help$/m,
+    );
+    expect(r.stderr).not.toMatch(/ambiguous/);
+    await refused(
+      ["-t", "x", "-p", sb.project, "--timeout"],
+      /^cctask run: --timeout needs a value, and none was given\nSee: cctask run --help$/m,
+    );
+  });
+
+  it("the largest timeout is accepted (the next check speaks)", async () => {
+    await refused(
+      ["-t", "x", "-p", sb.project, "--timeout", "604800", "--permission-mode", "yolo"],
+      /--permission-mode must be one of/,
+    );
+  });
+
+  it("a Telegram topic 0 (topic ids start at 1)", async () => {
+    await refused(
+      ["-t", "x", "-p", sb.project, "--notify", "telegram:-100:topic:0"],
+      /--notify "telegram:-100:topic:0": "0" is not a topic id \(a whole number from 1: topic ids start at 1; leave out :topic: for the main chat\)/,
+    );
+  });
+
+  it("a binary task file, a task file that is not UTF-8, and binary standard input", async () => {
+    const bin = join(sb.root, "task.bin");
+    writeFileSync(bin, Buffer.from([0x66, 0x69, 0x78, 0x00, 0x01, 0x02]));
+    await refused(
+      ["--task-file", bin, "-p", sb.project],
+      /^cctask run: the task from the task file ".*task\.bin" is binary, not text \(a NUL byte at offset 3\)\. Pass a UTF-8 text file\.$/m,
+    );
+    const latin1 = join(sb.root, "task-latin1.txt");
+    writeFileSync(latin1, Buffer.from("caf\xe9 au lait", "latin1"));
+    await refused(
+      ["--task-file", latin1, "-p", sb.project],
+      /^cctask run: the task from the task file ".*task-latin1\.txt" is not valid UTF-8 text \(bytes that are not UTF-8 at offset 3\)\. Save it as UTF-8, or pass a text file\.$/m,
+    );
+    await refused(["--task", "-", "-p", sb.project], /the task from standard input is binary, not text/, {
+      stdin: "do this\u0000",
+    });
+  });
+
+  it("a task larger than 10 MB, from a file or standard input", async () => {
+    const big = join(sb.root, "big.txt");
+    writeFileSync(big, "");
+    truncateSync(big, 50 * 1024 * 1024);
+    await refused(
+      ["--task-file", big, "-p", sb.project],
+      /^cctask run: the task from the task file ".*big\.txt" is 52428800 bytes \(50\.0 MB\), over the limit of 10 MB\. Put large material in a file in the project directory and name that file in the task instead\.$/m,
+    );
+    await refused(
+      ["--task", "-", "-p", sb.project],
+      /the task from standard input is 10485761 bytes \(10\.0 MB\), over the limit of 10 MB/,
+      { stdin: "y".repeat(10 * 1024 * 1024 + 1) },
+    );
   });
 
   it("claude not found or not executable", async () => {

@@ -264,17 +264,21 @@ describe("import of the original registry", () => {
 });
 
 describe("concurrency", () => {
-  it("50 concurrent runs all land in the registry; the original's unlocked JSON file loses entries", async () => {
+  // 30 real Claude Code processes at once is what two cores carry without starving the test;
+  // the original's file already loses entries at that width.
+  it("30 concurrent runs all land in the registry; the original's unlocked JSON file loses entries", async () => {
     realSandbox();
-    sb.writeConfig({ maxConcurrent: 50 });
+    sb.writeConfig({ maxConcurrent: 30 });
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        sb.cli(["run", "--wait", "--json", "-t", `SCEN_PLAIN c${i}`, "-p", sb.project]),
+      Array.from({ length: 30 }, (_, i) =>
+        sb.cli(["run", "--wait", "--json", "-t", `SCEN_PLAIN c${i}`, "-p", sb.project], {
+          timeoutMs: 200_000,
+        }),
       ),
     );
     expect(results.every((r) => r.code === 0)).toBe(true);
     const ids = new Set(results.map((r) => (JSON.parse(r.stdout) as RunView).sessionId));
-    expect(ids.size).toBe(50);
+    expect(ids.size).toBe(30);
     const sessions = await sb.json<SessionView[]>(["sessions"]);
     expect(sessions.map((s) => s.sessionId).sort()).toEqual([...ids].sort());
 
@@ -308,6 +312,6 @@ open(p, "w").write(json.dumps(data))
     } catch {
       kept = 0; // a torn write leaves an unparseable file, which the original then silently reset
     }
-    expect(kept).toBeLessThan(50);
-  }, 120_000);
+    expect(kept).toBeLessThan(30);
+  }, 300_000);
 });

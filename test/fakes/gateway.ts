@@ -4,6 +4,8 @@
 // "Tool not available" for anything else, POST /hooks/agent when hooks are configured, GET
 // /healthz and /readyz, and scripted faults for the failure paths (200-with-error, 429, 5xx,
 // dropped connections, a request that is never answered).
+// A body-level `idempotencyKey` (2026.9.6, openclaw.md §4.1) is honoured the way such keys are
+// meant to be: a repeated key gets the first send's answer and sends nothing again.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +14,7 @@ export interface ToolCall {
   tool: string;
   args: Record<string, unknown>;
   authorization: string | null;
+  idempotencyKey: string | null;
 }
 
 export type GatewayFault =
@@ -94,12 +97,20 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
   const sessionSends: Record<string, unknown>[] = [];
   const messages: Record<string, unknown>[] = [];
   const state = { sessions: opts.sessions ?? [], nextMessageId: 1 };
+  const sentByKey = new Map<string, Record<string, unknown>>();
 
-  function runTool(tool: string, args: Record<string, unknown>, res: http.ServerResponse) {
+  function runTool(
+    tool: string,
+    args: Record<string, unknown>,
+    res: http.ServerResponse,
+    key: string | null,
+  ) {
     if (tool === "message") {
       if (typeof args.message !== "string" || args.message === "") {
         return sendJson(res, 400, { ok: false, error: { type: "tool_error", message: "message required" } });
       }
+      const earlier = key === null ? undefined : sentByKey.get(key);
+      if (earlier) return sendJson(res, 200, toolResult(earlier));
       messages.push(args);
       const details: Record<string, unknown> = {
         ok: true,
@@ -107,6 +118,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
         chatId: String(args.target ?? args.to ?? ""),
       };
       if (args.threadId !== undefined) details.receipt = { threadId: String(args.threadId) };
+      if (key !== null) sentByKey.set(key, details);
       return sendJson(res, 200, toolResult(details));
     }
     if (tool === "sessions_list") {
@@ -224,7 +236,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     const authorization = req.headers.authorization ?? null;
     const text = await readBody(req);
     if (authorization !== `Bearer ${token}`) return sendJson(res, 401, UNAUTHORIZED);
-    let body: { tool?: unknown; name?: unknown; args?: unknown };
+    let body: { tool?: unknown; name?: unknown; args?: unknown; idempotencyKey?: unknown };
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
@@ -238,10 +250,11 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       string,
       unknown
     >;
-    calls.push({ tool, args, authorization });
+    const key = typeof body.idempotencyKey === "string" ? body.idempotencyKey : null;
+    calls.push({ tool, args, authorization, idempotencyKey: key });
     const fault = faults.shift();
     if (fault) return applyFault(fault, res);
-    runTool(tool, args, res);
+    runTool(tool, args, res, key);
   }
 
   const server = http.createServer((req, res) => {

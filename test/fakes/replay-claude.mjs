@@ -13,12 +13,14 @@
 //   REPLAY_HANG=1             never exit on its own
 //   REPLAY_EXIT=<n>           exit code (default 0)
 //   REPLAY_STDERR=<text>      write this to stderr
+//   REPLAY_RM_RUN_DIR=1       after the result, delete the directory its stdout is written to (the run's own)
 //   REPLAY_BACKGROUND=1       leave a child process running (in the same process group) after exiting;
 //                             its pid goes to stderr as "background pid N"
 // Without directives it prints init, one text message and a success result.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 
 const argv = process.argv.slice(2);
 if (argv.includes("--version")) {
@@ -132,6 +134,8 @@ async function main() {
     if (!directive("REPLAY_NO_RESULT"))
       emit(result(directive("REPLAY_RESULT") ?? "replayed", directive("REPLAY_IS_ERROR") === "1"));
   }
+  if (directive("REPLAY_RM_RUN_DIR") === "1")
+    rmSync(dirname(readlinkSync("/proc/self/fd/1")), { recursive: true, force: true });
   if (directive("REPLAY_HANG")) await new Promise(() => setInterval(() => {}, 1 << 30));
   const linger = num("REPLAY_LINGER_MS", 0);
   if (linger) await sleep(linger);

@@ -34,6 +34,8 @@ export interface TelegramCall {
   parse_mode: string | null;
   message_thread_id: number | null;
   disable_notification: boolean | null;
+  /** reply_parameters.message_id, or the older reply_to_message_id. */
+  reply_to_message_id: number | null;
   time: number;
   /** HTTP status answered; 0 when dropped or hung. */
   status: number;
@@ -254,6 +256,10 @@ function recordCall(method: string, p: Params): TelegramCall {
     parse_mode: opt(p.parse_mode, String),
     message_thread_id: opt(p.message_thread_id, Number),
     disable_notification: opt(p.disable_notification, (v) => v === true || v === "true"),
+    reply_to_message_id: opt(
+      (p.reply_parameters as { message_id?: unknown } | undefined)?.message_id ?? p.reply_to_message_id,
+      Number,
+    ),
     time: Date.now(),
     status: 0,
     description: null,

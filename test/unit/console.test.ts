@@ -63,7 +63,11 @@ describe("ConsoleChannel", () => {
     }).send(req(base));
     expect(out).toEqual({
       ok: false,
-      failure: { kind: "network", message: "console write failed: ENOSPC: no space left on device" },
+      failure: {
+        kind: "network",
+        message: "console write failed: ENOSPC: no space left on device",
+        maybeDelivered: false,
+      },
     });
   });
 });

@@ -35,6 +35,7 @@ describe("invokeTool against the fake gateway", () => {
       tool: "message",
       args: { ...sendArgs, threadId: "7" },
       authorization: `Bearer ${gw.token}`,
+      idempotencyKey: null,
     });
   });
 
@@ -129,6 +130,7 @@ describe("invokeTool against the fake gateway", () => {
       failure: {
         kind: "network",
         message: `no answer from the OpenClaw gateway at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
+        maybeDelivered: false, // refused: it never reached the gateway
       },
     });
   });

@@ -177,7 +177,9 @@ describe("Outbox", () => {
   });
 
   it("a newer heartbeat or the final supersedes heartbeats not yet sent", async () => {
-    const ch = fakeChannel([{ ok: false, failure: { kind: "network", message: "ECONNRESET" } }]);
+    const ch = fakeChannel([
+      { ok: false, failure: { kind: "network", message: "ECONNREFUSED", maybeDelivered: false } },
+    ]);
     start(ch);
     put("r1", "webhook:https://x", "heartbeat", 1, "hb1"); // fails, retried in ~100 ms
     put("r1", "webhook:https://x", "heartbeat", 2, "hb2");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pickRunnable } from "../../src/daemon/scheduler.js";
-import { decideRetry, type RetryPolicy } from "../../src/notify/retry-policy.js";
+import { decideRetry, nextStreak, type RetryPolicy } from "../../src/notify/retry-policy.js";
 import type { RunRow } from "../../src/store/runs.js";
 
 const policy: RetryPolicy = { baseDelayMs: 1000, maxDelayMs: 30_000, giveUpAfterMs: 3_600_000 };
@@ -15,7 +15,7 @@ describe("decideRetry", () => {
         retryAfterSeconds: null,
         permanent: true,
       },
-      { attempts: 1, createdAtMs: 0, nowMs: 10, policy },
+      { attempts: 1, streak: 1, createdAtMs: 0, nowMs: 10, policy },
     );
     expect(d).toEqual({
       retry: false,
@@ -32,23 +32,50 @@ describe("decideRetry", () => {
         retryAfterSeconds: 7,
         permanent: false,
       },
-      { attempts: 9, createdAtMs: 0, nowMs: 1000, policy },
+      { attempts: 9, streak: 9, createdAtMs: 0, nowMs: 1000, policy },
     );
     expect(d).toEqual({ retry: true, atMs: 1000 + 7000 + 50 });
   });
 
   it("backs off exponentially up to the cap on network errors and 5xx", () => {
     const at = (attempts: number) =>
-      decideRetry({ kind: "network", message: "ECONNRESET" }, { attempts, createdAtMs: 0, nowMs: 0, policy });
+      decideRetry(
+        { kind: "network", message: "ECONNRESET", maybeDelivered: true },
+        { attempts, streak: attempts, createdAtMs: 0, nowMs: 0, policy },
+      );
     expect([1, 2, 3, 4, 5, 6, 7].map((n) => (at(n) as { atMs: number }).atMs)).toEqual([
       1000, 2000, 4000, 8000, 16000, 30000, 30000,
     ]);
   });
 
+  it("counts only consecutive failures of the same kind: 429s do not raise the 5xx exponent", () => {
+    const tooMany = {
+      kind: "remote" as const,
+      status: 429,
+      description: "Too Many Requests: retry after 1",
+      retryAfterSeconds: 1,
+      permanent: false,
+    };
+    const serverError = {
+      ...tooMany,
+      status: 500,
+      description: "Internal Server Error",
+      retryAfterSeconds: null,
+    };
+    let previous: { kind: string; streak: number } | undefined;
+    const waits: number[] = [];
+    for (const f of [tooMany, tooMany, tooMany, tooMany, tooMany, serverError, serverError, serverError]) {
+      previous = nextStreak(f, previous);
+      const d = decideRetry(f, { attempts: 0, streak: previous.streak, createdAtMs: 0, nowMs: 0, policy });
+      waits.push((d as { atMs: number }).atMs);
+    }
+    expect(waits).toEqual([1050, 1050, 1050, 1050, 1050, 1000, 2000, 4000]);
+  });
+
   it("gives up once the notification is older than the limit", () => {
     const d = decideRetry(
-      { kind: "network", message: "ECONNREFUSED" },
-      { attempts: 50, createdAtMs: 0, nowMs: 3_590_000, policy },
+      { kind: "network", message: "ECONNREFUSED", maybeDelivered: false },
+      { attempts: 50, streak: 50, createdAtMs: 0, nowMs: 3_590_000, policy },
     );
     expect(d.retry).toBe(false);
     expect((d as { why: string }).why).toMatch(

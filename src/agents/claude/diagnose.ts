@@ -44,6 +44,11 @@ export function isUsageLimitBanner(text: string): boolean {
   return text.length <= BANNER_MAX_CHARS && /hit your limit|out of extra usage/i.test(text);
 }
 
+/** claude without credentials answers "Not logged in · Please run /login" as an is_error result. */
+export function isNotLoggedIn(text: string): boolean {
+  return text.length <= BANNER_MAX_CHARS && /\bnot logged in\b/i.test(text);
+}
+
 /** The line saying the --resume session does not exist, if `text` has one. */
 export function resumeFailure(text: string): string | null {
   const m = /(?:No conversation found|--resume requires a valid session ID)[^\n]*/i.exec(text);

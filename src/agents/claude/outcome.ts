@@ -2,6 +2,7 @@ import { type ExitInfo, type Outcome, type StopRequest, withNote } from "../../r
 import {
   describeApiError,
   describeExit,
+  isNotLoggedIn,
   isRootRefusal,
   isUsageLimitBanner,
   lastLine,
@@ -65,6 +66,7 @@ function classifyResult(r: ResultSummary, input: OutcomeInput): Outcome {
   const noInit = input.progress.initCount === 0;
   const resume = resumeFailure(errorText) ?? (noInit ? resumeFailure(input.stderrTail) : null);
   if (resume && (noInit || (input.resumeRequested && r.numTurns === 0))) return resumeNotFound(resume);
+  if (isNotLoggedIn(errorText)) return notLoggedIn(errorText);
   if (r.apiErrorStatus !== null || r.terminalReason === "api_error") {
     return apiError(r.apiErrorStatus, `${describeApiError(r.apiErrorStatus)}: ${errorText || "no message"}`);
   }
@@ -110,6 +112,14 @@ function classifyWithoutResult(exit: ExitInfo, input: OutcomeInput): Outcome {
 
 function apiError(status: number | null, detail: string): Outcome {
   return { state: "failed", reason: "api_error", apiErrorStatus: status, detail };
+}
+
+function notLoggedIn(message: string): Outcome {
+  return {
+    state: "failed",
+    reason: "not_logged_in",
+    detail: `claude is not logged in (it said: ${lastLine(message)}). Log in once by running claude and then /login, as the user cctask runs as, or set ANTHROPIC_API_KEY in the environment you run cctask from`,
+  };
 }
 
 function resumeNotFound(message: string): Outcome {
