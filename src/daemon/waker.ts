@@ -127,6 +127,7 @@ export class Waker {
     const facts = await gatherWakeFacts(route, this.ctx.config, {
       stateDir: this.ctx.stateDir,
       processEnv: this.processEnv,
+      secrets: this.notifier.launchSecrets(),
     });
     const checks = planWake(route, facts);
     const text = wakeText(
