@@ -9,6 +9,7 @@ import { formatTarget, parseTarget } from "../notify/targets.js";
 import type { TelegramRoutingMode } from "../openclaw/route.js";
 import { pickLaunchEnv } from "../openclaw/routing/launch-env.js";
 import type { RoutingPayload, RoutingReport } from "../protocol.js";
+import { secretsOf } from "../secret-env.js";
 import { type Parsed, positiveNumber, str } from "./args.js";
 import type { CommandIo } from "./io.js";
 
@@ -174,6 +175,7 @@ export async function validateOnly(args: Parsed, io: CommandIo, home: string): P
         maxIterations,
         notify: notify.map((t) => formatTarget(parseTarget(t))),
         allowOfflineDelivery: Boolean(v["allow-offline-delivery"]),
+        secrets: secretsOf(io.env),
       })
     : reportWithoutSession(completionMode, maxIterations, notify, Boolean(v["allow-main-telegram"]));
   io.out(v.json ? JSON.stringify({ ok: true, ...report }) : formatRoutingReport(report));
