@@ -12,7 +12,7 @@ import { traceMessage, wakeNoticeMessage } from "../notify/wake-messages.js";
 import { gatherWakeFacts } from "../openclaw/wake/facts.js";
 import { attemptWake } from "../openclaw/wake/paths.js";
 import { planWake } from "../openclaw/wake/plan.js";
-import { wakeText } from "../openclaw/wake/text.js";
+import { unknownPlaceholders, wakeText } from "../openclaw/wake/text.js";
 import { getRun, type RunRow } from "../store/runs.js";
 import {
   claimWake,
@@ -24,7 +24,7 @@ import {
   type WakeAttempt,
   type WakeRow,
 } from "../store/wakes.js";
-import { type DaemonContext, runFile } from "./context.js";
+import { type DaemonContext, runDir, runFile } from "./context.js";
 import type { Notifier } from "./notifier.js";
 import {
   completeMarker,
@@ -149,6 +149,12 @@ export class Waker {
       },
       this.ctx.config.openclaw.wakeTemplate,
     );
+    const template = this.ctx.config.openclaw.wakeTemplate;
+    const unknown = template ? unknownPlaceholders(template) : [];
+    if (unknown.length > 0)
+      this.ctx.log.warn(
+        `openclaw.wakeTemplate has unknown placeholders, left as written: ${unknown.map((u) => `{${u}}`).join(", ")}`,
+      );
     const attempts: WakeAttempt[] = [];
     const reasons: string[] = [];
     for (const [i, check] of checks.entries()) {
@@ -166,6 +172,7 @@ export class Waker {
         text,
         timeoutSeconds: this.ctx.config.openclaw.wakeTimeoutSeconds,
         processEnv: this.processEnv,
+        privateDir: runDir(this.ctx, row.id),
       });
       attempt.outcome = r.outcome;
       attempt.detail = r.detail;
