@@ -108,8 +108,8 @@ export const ValidateRoutingSchema = z
     /** --notify targets given with --session. */
     notify: z.array(z.string()),
     allowOfflineDelivery: z.boolean(),
-    /** The launching shell's credentials (TELEGRAM_BOT_TOKEN, …), as a launch hands them over. */
-    credentials: z.record(z.string(), z.string()),
+    /** The credentials in the launcher's environment, handed to the daemon as a launch does. */
+    secrets: z.record(z.string(), z.string()).optional(),
   })
   .strict();
 export type ValidateRoutingRequest = z.infer<typeof ValidateRoutingSchema>;

@@ -60,7 +60,7 @@ async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Pro
   if (method === "POST" && url.pathname === "/routing/validate") {
     const parsed = ValidateRoutingSchema.safeParse(await readJson(req));
     if (!parsed.success) throw invalid("routing check", parsed.error.issues[0]);
-    d.notifier.acceptLaunchCredentials(parsed.data.credentials);
+    d.notifier.acceptLaunchCredentials(secretsOf(parsed.data.secrets ?? {}));
     return send(res, 200, await validateRouting(d.ctx, d.notifier, parsed.data));
   }
   if (parts[0] !== "runs") throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);

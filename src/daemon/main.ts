@@ -169,6 +169,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
     server.close();
     server.closeAllConnections();
     await supervisor.detachAll();
+    await waker.drain(20_000); // a wake cut off here would be reported as uncertain by the next daemon
     await notifier.stop();
     rmSync(sockPath, { force: true });
     rmSync(pidPath, { force: true });

@@ -117,6 +117,11 @@ export class Notifier {
     return this.creds.value;
   }
 
+  /** The credentials launching CLIs handed over (for the waker's OpenClaw lookups; never for a child process). */
+  launchSecrets(): Record<string, string> {
+    return this.launchCreds.get();
+  }
+
   /** Keeps the credentials a launching CLI had in its environment, for this daemon and the next. */
   acceptLaunchCredentials(secrets: Record<string, string>): void {
     if (this.launchCreds.accept(secrets)) this.creds = null;

@@ -2,14 +2,15 @@
 // A stand-in for the `openclaw` CLI, for the wake tests. It answers what cctask asks of it with
 // the real 2026.9.6 shapes (openclaw.md §8.2, §8.3):
 //   openclaw --version                       → the version (FAKE_OPENCLAW_VERSION, default 2026.9.6)
-//   openclaw agent --session-id <id> --message <text> [--deliver] --json [--timeout s]
+//   openclaw agent --session-id <id> --message <text> | --message-file <f> [--deliver] --json [--timeout s]
 //     → {"runId","status":"ok","summary":"completed","result":{…},"deliveryStatus":{…}}, exit 0
 // Under OPENCLAW_SHELL=exec, version 2026.9.6 and later refuse `agent` with exit 1 and
 // {"ok":false,"error":{"type":"cli_error",…}}, as the real CLI does.
 // FAKE_OPENCLAW_AGENT chooses the answer: ok (default) | delivery-failed | suppressed | hang.
+// FAKE_OPENCLAW_VERSION_OUTPUT replaces what --version prints (e.g. a build without a version).
 // FAKE_OPENCLAW_LOG, when set, gets one JSON line per call (argv, the exec marker).
 import { randomUUID } from "node:crypto";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 
 const version = process.env.FAKE_OPENCLAW_VERSION || "2026.9.6";
 const args = process.argv.slice(2);
@@ -32,7 +33,7 @@ function atLeast(v, min) {
 }
 
 if (args[0] === "--version") {
-  process.stdout.write(`${version}\n`);
+  process.stdout.write(`${process.env.FAKE_OPENCLAW_VERSION_OUTPUT ?? version}\n`);
   process.exit(0);
 }
 
@@ -46,7 +47,9 @@ const shell = process.env.OPENCLAW_SHELL ?? null;
 log({
   command: "agent",
   sessionId: flag("--session-id"),
-  message: flag("--message"),
+  message:
+    flag("--message") ?? (flag("--message-file") ? readFileSync(flag("--message-file"), "utf8") : null),
+  messageFile: flag("--message-file"),
   deliver: args.includes("--deliver"),
   json: args.includes("--json"),
   timeout: flag("--timeout"),

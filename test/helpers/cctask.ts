@@ -168,7 +168,7 @@ export function createSandbox(
     },
     writeConfig(config) {
       mkdirSync(home, { recursive: true, mode: 0o700 });
-      writeFileSync(join(home, "config.json5"), JSON.stringify(config), { mode: 0o600 });
+      writeFileSync(join(home, "config.json5"), JSON.stringify(config), { mode: 0o600 }); // it may hold a token
     },
     daemonPid() {
       try {
