@@ -263,6 +263,33 @@ a busy wait, the outbox re-arming its timer at its 5 ms minimum while a due noti
 }`;
 }
 
+export function recoverySection({ mixed, outage }) {
+  const mixedOk = mixed.finalS <= 40 && mixed.accepted === 3;
+  const outageOk = outage.drainS <= 5 && outage.accepted === 6;
+  return `### 4c. Recovery from transient failures
+
+One run to one private chat, default retry policy (30 s maximum backoff), heartbeats off (bench/recovery.mjs).
+
+${table(
+  ["case", "result", "target"],
+  [
+    [
+      "5 × 429 (retry_after 1), then 5 × 500: launch → ✅ in the chat",
+      `${fmt(mixed.finalS, 1)} s (${mixed.failures} failed calls, ${mixed.accepted} messages)`,
+      "≤ 40 s",
+    ],
+    [
+      `${outage.outageS} s of 502 from the launch of 2 runs: end of the outage → last of their messages`,
+      `${fmt(outage.drainS, 1)} s (first after ${fmt(outage.firstAfterS, 1)} s; ${outage.failures} failed calls, ${outage.accepted} messages)`,
+      "≤ 5 s",
+    ],
+  ],
+)}
+
+Conclusion: ${verdict(mixedOk && outageOk)}: the 5xx backoff counts only consecutive failures of its own kind, a failing
+chat is probed every 2 s, and its first success releases everything held back for it.`;
+}
+
 function stormSection({ calm, storm }) {
   const both = (f) => [f(calm), f(storm)];
   const s = storm.storm;
@@ -365,5 +392,7 @@ Telegram's answer and error shapes), set with \`TELEGRAM_BOT_TOKEN\` and \`CCTAS
 ${latencySection(r.delivery.latency)}
 
 ${stormSection(r.delivery.storm)}
+
+${r.delivery.recovery ? recoverySection(r.delivery.recovery) : ""}
 `;
 }

@@ -12,6 +12,7 @@ import { machine } from "./lib/machine.mjs";
 import { cleanupAll, runNode } from "./lib/sandbox.mjs";
 import { ensureTranscript } from "./lib/transcript.mjs";
 import { benchMemory } from "./memory.mjs";
+import { benchRecovery } from "./recovery.mjs";
 import { renderReport } from "./report.mjs";
 import { benchScale } from "./scale.mjs";
 import { benchThroughput } from "./throughput.mjs";
@@ -82,7 +83,11 @@ async function main() {
   load.push(loadavg()[0]);
   const storm = await benchStorm({ runs: quick ? 20 : 50, log });
 
-  const delivery = { latency, storm };
+  log("4c. delivery: recovery from 429s, 5xx and an outage");
+  load.push(loadavg()[0]);
+  const recovery = await benchRecovery({ outageS: quick ? 40 : 180, log });
+
+  const delivery = { latency, storm, recovery };
   const results = { machine: machine(), load, throughput, memory, launch, scale, delivery };
   mkdirSync(DATA, { recursive: true });
   appendFileSync(join(DATA, "results.jsonl"), `${JSON.stringify({ quick, ...results })}\n`);

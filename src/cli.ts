@@ -5,6 +5,8 @@
  */
 import { type CommandIo, processIo } from "./commands/io.js";
 import { ExitCode, isCctaskError } from "./errors.js";
+import { stateDir } from "./state-dir.js";
+import { describeStorageError } from "./storage.js";
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
@@ -68,6 +70,11 @@ async function main(argv: string[]): Promise<number> {
     if (isCctaskError(e)) {
       io.err(`cctask ${name}: ${e.message}`);
       return e.exitCode;
+    }
+    const storage = describeStorageError(e, stateDir(io.env));
+    if (storage) {
+      io.err(`cctask ${name}: ${storage}`);
+      return ExitCode.unavailable;
     }
     io.err(`cctask ${name}: internal error: ${(e as Error)?.stack ?? e}`);
     return ExitCode.internal;

@@ -22,6 +22,9 @@ import type {
 } from "./protocol.js";
 
 export class DaemonClient {
+  /** The daemon's last answer to /health. */
+  lastHealth: Health | null = null;
+
   constructor(readonly socketPath: string) {}
 
   call<T>(
@@ -69,8 +72,9 @@ export class DaemonClient {
     });
   }
 
-  health(): Promise<Health> {
-    return this.call("GET", "/health", undefined, 3000);
+  async health(): Promise<Health> {
+    this.lastHealth = await this.call<Health>("GET", "/health", undefined, 3000);
+    return this.lastHealth;
   }
   submit(req: SubmitRequest): Promise<RunView> {
     return this.call("POST", "/runs", req);
@@ -115,6 +119,7 @@ function toError(body: ApiErrorBody): Error {
   if (body?.error?.kind === "usage") return new UsageError(msg);
   if (body?.error?.kind === "routing") return new RoutingRefusal(msg);
   if (body?.error?.kind === "not_found") return new NotFoundError(msg);
+  if (body?.error?.kind === "unavailable") return new UnavailableError(msg);
   return new Error(msg);
 }
 
@@ -141,11 +146,17 @@ export function ensureStateDir(stateDir: string): void {
   }
 }
 
-/** A client for a daemon that answers: the running one, or one started now. */
-export async function connectDaemon(stateDir: string, opts: { autostart: boolean }): Promise<DaemonClient> {
+/**
+ * A client for a daemon that answers: the running one, or one started now.
+ * @param opts.warn where to say that config.json5 is broken (the daemon then runs on other settings)
+ */
+export async function connectDaemon(
+  stateDir: string,
+  opts: { autostart: boolean; warn?: (text: string) => void },
+): Promise<DaemonClient> {
   const client = new DaemonClient(socketPath(stateDir));
   try {
-    await client.health();
+    warnConfigProblem(await client.health(), opts.warn);
     return client;
   } catch (e) {
     if (!isNoDaemon(e))
@@ -156,5 +167,13 @@ export async function connectDaemon(stateDir: string, opts: { autostart: boolean
   }
   ensureStateDir(stateDir);
   await startDaemon(stateDir, client);
+  if (opts.warn) warnConfigProblem(await client.health(), opts.warn);
   return client;
+}
+
+function warnConfigProblem(h: Health, warn: ((text: string) => void) | undefined): void {
+  if (!warn) return;
+  if (h.storageProblem) warn(`cctask: warning: ${h.storageProblem}.`);
+  const p = h.configProblem;
+  if (p) warn(`cctask: warning: ${p.error}\ncctask: until it is fixed, the daemon runs with ${p.using}.`);
 }

@@ -113,9 +113,18 @@ export function loadConfig(dir: string): Config {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return ConfigSchema.parse({});
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return defaultConfig();
     throw new UsageError(`cannot read the config file ${path}: ${(e as Error).message}`, { cause: e });
   }
+  return parseConfig(text, path);
+}
+
+export function defaultConfig(): Config {
+  return ConfigSchema.parse({});
+}
+
+/** The settings in a config file's text; a UsageError naming the file, the key and the fix. */
+export function parseConfig(text: string, path: string): Config {
   let data: unknown;
   try {
     data = JSON5.parse(text);

@@ -28,8 +28,11 @@ export async function startDaemon(stateDir: string, client: DaemonClient): Promi
       if (await answers(client, last)) return;
       // A daemon that lost the start race (another was already up) exits with code 3.
       if (starter && starter.exited !== null && starter.exited !== 3) {
+        const said = starter.stderr.trim().replace(/^cctask daemon: /, "");
         throw new UnavailableError(
-          `the cctask daemon could not start (exit ${starter.exited}): ${starter.stderr.trim() || "no message"}\nSee ${join(stateDir, "daemon.log")}.`,
+          said.startsWith("cannot start: ")
+            ? `the cctask daemon ${said}`
+            : `the cctask daemon could not start (exit ${starter.exited}): ${said || "no message"}\nSee ${join(stateDir, "daemon.log")}.`,
         );
       }
     }

@@ -108,8 +108,8 @@ export const ValidateRoutingSchema = z
     /** --notify targets given with --session. */
     notify: z.array(z.string()),
     allowOfflineDelivery: z.boolean(),
-    /** The launching shell's credentials (TELEGRAM_BOT_TOKEN, …), as a launch hands them over. */
-    credentials: z.record(z.string(), z.string()),
+    /** The credentials in the launcher's environment, handed to the daemon as a launch does. */
+    secrets: z.record(z.string(), z.string()).optional(),
   })
   .strict();
 export type ValidateRoutingRequest = z.infer<typeof ValidateRoutingSchema>;
@@ -268,10 +268,14 @@ export interface Health {
   startedAt: string;
   activeRuns: number;
   maxConcurrent: number;
+  /** config.json5 is broken: what is wrong and which settings the daemon uses instead. */
+  configProblem?: { error: string; using: string } | null;
+  /** The database was deleted (or is otherwise not what it was): what happened and what it means. */
+  storageProblem?: string | null;
 }
 
 /** "routing": a routing refusal, printed verbatim (❌ Invalid routing: … / ❌ Unsafe routing blocked: …). */
-export type ApiErrorKind = "usage" | "routing" | "not_found" | "internal";
+export type ApiErrorKind = "usage" | "routing" | "not_found" | "unavailable" | "internal";
 export interface ApiErrorBody {
   error: { kind: ApiErrorKind; message: string };
 }

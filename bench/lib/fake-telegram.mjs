@@ -7,6 +7,8 @@
  *
  * A storm makes calls fail with 429: every `every`-th call (1 = all) for `ms` milliseconds,
  * starting at the first call after storm() (or at once with `now: true`).
+ * failNext() answers the next `count` sendMessage calls with an error (e.g. 429 then 500);
+ * failFor() answers every sendMessage with an error for a while (an outage).
  */
 import http from "node:http";
 
@@ -36,6 +38,8 @@ export async function startFakeTelegram({ token = "777000111:bench-token" } = {}
   const chats = new Map(); // chat id → Map(message_id → text)
   let storm = null;
   let stormCalls = 0;
+  const queued = []; // { status, description, retryAfter, left }
+  let outage = null; // { status, description, until }
 
   const error = (status, description, retryAfter) => ({
     status,
@@ -68,6 +72,13 @@ export async function startFakeTelegram({ token = "777000111:bench-token" } = {}
       return error(400, "Bad Request: message text is empty");
     const limited = stormAnswer(now);
     if (limited) return limited;
+    if (method === "sendMessage" && outage && now < outage.until)
+      return error(outage.status, outage.description);
+    if (method === "sendMessage" && queued.length > 0) {
+      const f = queued[0];
+      if (--f.left <= 0) queued.shift();
+      return error(f.status, f.description, f.retryAfter);
+    }
     const text = plainText(p.text, p.parse_mode);
     const date = Math.floor(now / 1000);
     const messages = chats.get(chat) ?? new Map();
@@ -122,6 +133,15 @@ export async function startFakeTelegram({ token = "777000111:bench-token" } = {}
     storm({ ms, every = 1, retryAfter = 1, now = false }) {
       storm = { ms, every, retryAfter, start: now ? Date.now() : null };
       stormCalls = 0;
+    },
+    /** The next `count` sendMessage calls fail with this status (and retry_after, if given). */
+    failNext({ status, description, retryAfter, count = 1 }) {
+      queued.push({ status, description, retryAfter, left: count });
+    },
+    /** Every sendMessage fails with this status for `ms` from now. */
+    failFor(ms, { status, description }) {
+      outage = { status, description, until: Date.now() + ms };
+      return outage.until;
     },
     stormWindow: () => (storm?.start == null ? null : { start: storm.start, end: storm.start + storm.ms }),
     close: () =>

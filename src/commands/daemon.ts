@@ -1,7 +1,8 @@
 /** `cctask daemon start|stop|status|run` — normally never needed: any command starts the daemon. */
 import { connectDaemon, DaemonClient, socketPath } from "../client.js";
-import { UnavailableError, UsageError } from "../errors.js";
+import { ExitCode, UnavailableError, UsageError } from "../errors.js";
 import { stateDir } from "../state-dir.js";
+import { describeStorageError } from "../storage.js";
 import { parseCommandArgs } from "./args.js";
 import { type CommandIo, printHelp } from "./io.js";
 
@@ -38,12 +39,17 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
           io.err(`cctask daemon: ${e.message}. Nothing to do; stop it first with: cctask daemon stop`);
           return 3;
         }
+        const storage = describeStorageError(e, home);
+        if (storage) {
+          io.err(`cctask daemon: cannot start: ${storage}`);
+          return ExitCode.internal;
+        }
         throw e;
       }
       return -1; // keep the process alive: the daemon runs until it decides to exit
     }
     case "start": {
-      const client = await connectDaemon(home, { autostart: true });
+      const client = await connectDaemon(home, { autostart: true, warn: io.err });
       const h = await client.health();
       io.out(json ? JSON.stringify(h) : `cctask daemon running (pid ${h.pid}) for ${h.stateDir}`);
       return 0;
@@ -51,10 +57,13 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
     case "status": {
       try {
         const h = await new DaemonClient(socketPath(home)).health();
+        const problem = h.configProblem
+          ? `\n⚠ ${h.configProblem.error}\n  running with ${h.configProblem.using}`
+          : "";
         io.out(
           json
             ? JSON.stringify({ running: true, ...h })
-            : `cctask daemon running (pid ${h.pid}) for ${h.stateDir}: ${h.activeRuns} active run(s), at most ${h.maxConcurrent} at once`,
+            : `cctask daemon running (pid ${h.pid}) for ${h.stateDir}: ${h.activeRuns} active run(s), at most ${h.maxConcurrent} at once${problem}`,
         );
         return 0;
       } catch {

@@ -32,7 +32,7 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
   if (args.values.help) return printHelp(io, LOGS_HELP);
   const id = args.positionals[0];
   if (id === undefined) throw new UsageError("cctask logs needs a run id (see cctask list)");
-  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   let view = await client.get(id);
   const tail = new LineTail(view.files.events, 0);
   const print = (line: string) => {

@@ -38,7 +38,7 @@ export async function notifyCommand(argv: string[], io: CommandIo): Promise<numb
     throw new UsageError(
       "cctask notify works only inside a cctask run (CCTASK_RUN_ID / CCTASK_RUN_TOKEN are not set)",
     );
-  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   const r = await client.call<{ targets: number }>(
     "POST",
     `/runs/${encodeURIComponent(runId)}/notify`,
@@ -62,7 +62,7 @@ export async function notificationsCommand(argv: string[], io: CommandIo): Promi
   if (args.values.help) return printHelp(io, NOTIFICATIONS_HELP);
   const id = args.positionals[0];
   if (!id) throw new UsageError("cctask notifications needs a run id (see cctask list)");
-  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   const run = await client.get(id);
   const list = await client.call<NotificationView[]>(
     "GET",

@@ -175,7 +175,7 @@ export async function validateOnly(args: Parsed, io: CommandIo, home: string): P
         maxIterations,
         notify: notify.map((t) => formatTarget(parseTarget(t))),
         allowOfflineDelivery: Boolean(v["allow-offline-delivery"]),
-        credentials: secretsOf(io.env),
+        secrets: secretsOf(io.env),
       })
     : reportWithoutSession(completionMode, maxIterations, notify, Boolean(v["allow-main-telegram"]));
   io.out(v.json ? JSON.stringify({ ok: true, ...report }) : formatRoutingReport(report));

@@ -8,6 +8,7 @@ import { rootRefusal } from "../agents/claude/command.js";
 import { connectDaemon, ensureStateDir } from "../client.js";
 import { exposedSecretWarning, loadConfig } from "../config.js";
 import { RoutingRefusal, UsageError } from "../errors.js";
+import { describeBytes, TASK_MAX_BYTES, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../limits.js";
 import { formatTarget, parseTarget } from "../notify/targets.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES } from "../run-spec.js";
@@ -27,10 +28,11 @@ Starts Claude Code on the task in the background, supervised, and prints a launc
 Exit 0 means the run is running (or queued) and supervised; anything else means nothing started.
 
   -t, --task TEXT           the task; "-" reads it from standard input
-      --task-file FILE      read the task from a file
+      --task-file FILE      read the task from a file (UTF-8 text, at most ${describeBytes(TASK_MAX_BYTES)})
   -p, --project DIR         working directory (default: $CCTASK_HOME/scratch)
       --create-project      create the project directory if it does not exist
-      --timeout SECONDS     wall-clock limit (default 7200, or defaultTimeoutSeconds in config)
+      --timeout SECONDS     wall-clock limit, whole seconds from ${TIMEOUT_MIN_SECONDS} to ${TIMEOUT_MAX_SECONDS} (7 days)
+                            (default 7200, or defaultTimeoutSeconds in config)
       --resume ID|LABEL     continue an earlier Claude session, by id or by label
                             (it runs in the session's own project directory)
       --session-label TEXT  a label for the session

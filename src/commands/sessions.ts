@@ -36,7 +36,7 @@ export async function sessionsCommand(argv: string[], io: CommandIo): Promise<nu
   if (args.values.help) return printHelp(io, SESSIONS_HELP);
   const [action, a1, a2] = args.positionals;
   const json = Boolean(args.values.json);
-  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   switch (action) {
     case undefined: {
       const q: Record<string, string> = {};

@@ -33,7 +33,7 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
     { maxPositionals: 1 },
   );
   if (args.values.help) return printHelp(io, STATUS_HELP);
-  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   const id = args.positionals[0];
   if (id === undefined) {
     const views = await client.list({ limit: 1000, activeOnly: true });
@@ -68,7 +68,7 @@ export async function listCommand(argv: string[], io: CommandIo): Promise<number
   if (given !== null && args.values.all)
     throw new UsageError("give either -n N (the N most recent runs) or -a (all runs), not both");
   const limit = args.values.all ? MAX_LIST : (given ?? DEFAULT_LIST);
-  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   // One more than shown tells whether older runs exist.
   const fetched = await client.list({ limit: limit + 1, activeOnly: Boolean(args.values.active) });
   const more = fetched.length > limit;
@@ -77,7 +77,11 @@ export async function listCommand(argv: string[], io: CommandIo): Promise<number
     io.out(JSON.stringify(views));
     return 0;
   }
-  io.out(formatTable(views));
+  io.out(
+    views.length === 0 && client.lastHealth?.storageProblem
+      ? "no runs in the database (it was deleted: see the warning above)"
+      : formatTable(views),
+  );
   if (more)
     io.out(
       `(the ${limit} most recent runs; older ones exist: cctask list -n ${limit * 5} shows more, cctask list -a shows all)`,

@@ -85,7 +85,7 @@ export async function waitCommand(argv: string[], io: CommandIo): Promise<number
   if (args.values.help) return printHelp(io, WAIT_HELP);
   if (args.positionals.length === 0)
     throw new UsageError("cctask wait needs at least one run id (see cctask list)");
-  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   const ids = await Promise.all(args.positionals.map(async (id) => (await client.get(id)).id)); // fail fast on a bad id
   const views = await Promise.all(ids.map((id) => waitUntilEnded(client, id)));
   if (args.values.json) io.out(JSON.stringify(views.length === 1 ? views[0] : views));
@@ -98,7 +98,7 @@ export async function cancelCommand(argv: string[], io: CommandIo): Promise<numb
   if (args.values.help) return printHelp(io, CANCEL_HELP);
   const id = args.positionals[0];
   if (id === undefined) throw new UsageError("cctask cancel needs a run id (see cctask list)");
-  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   const before = await client.get(id);
   if (isFinal(before.state)) {
     if (args.values.json) io.out(JSON.stringify(before));
@@ -117,7 +117,7 @@ export async function resultCommand(argv: string[], io: CommandIo): Promise<numb
   if (args.values.help) return printHelp(io, RESULT_HELP);
   const id = args.positionals[0];
   if (id === undefined) throw new UsageError("cctask result needs a run id (see cctask list)");
-  const client = await connectDaemon(stateDir(io.env), { autostart: true });
+  const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   const v = await client.get(id);
   if (!isFinal(v.state))
     throw new UsageError(

@@ -3,7 +3,7 @@
  * Handlers are thin: they validate, call the scheduler/supervisor, and answer with RunViews.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { isCctaskError, NotFoundError, RoutingRefusal, UsageError } from "../errors.js";
+import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "../errors.js";
 import {
   type ApiErrorBody,
   type Health,
@@ -13,6 +13,7 @@ import {
 } from "../protocol.js";
 import { isFinal } from "../run-state.js";
 import { secretsOf } from "../secret-env.js";
+import { describeStorageError } from "../storage.js";
 import { notificationsOfRun } from "../store/notifications.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
@@ -59,7 +60,7 @@ async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Pro
   if (method === "POST" && url.pathname === "/routing/validate") {
     const parsed = ValidateRoutingSchema.safeParse(await readJson(req));
     if (!parsed.success) throw invalid("routing check", parsed.error.issues[0]);
-    d.notifier.acceptLaunchCredentials(parsed.data.credentials);
+    d.notifier.acceptLaunchCredentials(secretsOf(parsed.data.secrets ?? {}));
     return send(res, 200, await validateRouting(d.ctx, d.notifier, parsed.data));
   }
   if (parts[0] !== "runs") throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
@@ -144,6 +145,8 @@ function health(d: ApiDeps): Health {
     startedAt: isoTime(d.ctx.startedAt)!,
     activeRuns: countActive(d.ctx.db),
     maxConcurrent: d.ctx.config.maxConcurrent,
+    configProblem: d.ctx.configProblem,
+    storageProblem: d.ctx.storageProblem ?? null,
   };
 }
 
@@ -252,6 +255,12 @@ function sendError(res: ServerResponse, e: unknown, d: ApiDeps): void {
   } else if (e instanceof NotFoundError) {
     status = 404;
     body = { error: { kind: "not_found", message: e.message } };
+  } else if (e instanceof UnavailableError || describeStorageError(e, d.ctx.stateDir)) {
+    // the state directory's disk is full, read-only or gone: say so, not "internal error"
+    status = 503;
+    const message = e instanceof UnavailableError ? e.message : describeStorageError(e, d.ctx.stateDir)!;
+    d.ctx.log.error(`API request failed: ${message}`);
+    body = { error: { kind: "unavailable", message } };
   } else {
     d.ctx.log.error("API request failed", e);
     body = {

@@ -4,16 +4,28 @@ import { join } from "node:path";
 import type { Config } from "../config.js";
 import type { Db } from "../store/db.js";
 import type { Logger } from "./log.js";
+import type { SpaceReserve } from "./reserve.js";
 import { RUN_FILES } from "./spawn.js";
 
 export interface DaemonContext {
   stateDir: string;
   config: Config;
+  /** What is wrong with config.json5 while the daemon runs on other settings (null: nothing). */
+  configProblem: { error: string; using: string } | null;
   db: Db;
   log: Logger;
+  /** What is wrong with the database (deleted, …), for every client to show; null: nothing. */
+  storageProblem?: string | null;
+  /** Disk space set aside to record outcomes when the disk is full (absent in tests that need none). */
+  reserve?: SpaceReserve;
   /** "changed" (runId) after progress is stored; "ended" (runId) after the final outcome is stored. */
   events: EventEmitter;
   startedAt: number;
+  /**
+   * Queues the final notification (and a launch still owed) of a run whose outcome was just
+   * recorded, inside the same transaction (set by the notifier; absent in tests without one).
+   */
+  queueFinal?: (runId: string) => void;
 }
 
 export function runDir(ctx: { stateDir: string }, id: string): string {

@@ -51,6 +51,8 @@ export async function finishRun(
   const notes: string[] = [];
   const written = writeResult(ctx, row.id, text);
   if (written) notes.push(written);
+  if (ctx.reserve?.exhausted && outcome.state !== "succeeded")
+    notes.push(`the disk holding ${ctx.stateDir} is full; free space there`);
   if (row.spec.outputFile) {
     try {
       writeFileSync(row.spec.outputFile, text, { mode: 0o600 });
@@ -59,7 +61,7 @@ export async function finishRun(
     }
   }
   const stored: Outcome = notes.length ? withNote(outcome, notes.join("; ")) : outcome;
-  const first = finishRunRow(ctx.db, row.id, {
+  const first = recordEnding(ctx, row.id, {
     outcome: stored,
     exitCode: code,
     progress,
@@ -74,6 +76,22 @@ export async function finishRun(
   );
   ctx.events.emit("ended", row.id);
   return stored;
+}
+
+/**
+ * A test hook, inert unless CCTASK_TEST_CRASH_BEFORE_FINAL names a file: the first daemon to get
+ * here with that file absent creates it and kills itself (SIGKILL), to prove that recording a
+ * run's outcome and queueing its final cannot be separated by a crash.
+ */
+function crashHereForTests(): void {
+  const marker = process.env.CCTASK_TEST_CRASH_BEFORE_FINAL;
+  if (!marker) return;
+  try {
+    writeFileSync(marker, `${process.pid}\n`, { flag: "wx" });
+  } catch {
+    return; // crashed once already
+  }
+  process.kill(process.pid, "SIGKILL");
 }
 
 /**
@@ -99,6 +117,25 @@ function writeResult(ctx: DaemonContext, id: string, text: string): string | nul
 /** When finishing itself failed (a full disk, a vanished run directory): end it as interrupted, saying why. */
 export function endWithInternalError(ctx: DaemonContext, id: string, error: string): void {
   const outcome: Outcome = { state: "interrupted", detail: `cctask could not finish this run: ${error}` };
-  if (finishRunRow(ctx.db, id, { outcome, exitCode: null, progress: null, offset: 0, now: Date.now() }))
+  if (recordEnding(ctx, id, { outcome, exitCode: null, progress: null, offset: 0, now: Date.now() }))
     ctx.events.emit("ended", id);
+}
+
+/**
+ * Stores a run's outcome and queues its final notification in one transaction: a crash leaves
+ * both or neither (neither: the next daemon finishes the run again from its files). False when
+ * the run had already ended. A final that cannot be rendered is logged and repaired at the next
+ * start (repairFinals), never a reason to keep the run open.
+ */
+export function recordEnding(ctx: DaemonContext, id: string, f: Parameters<typeof finishRunRow>[2]): boolean {
+  return ctx.db.transaction(() => {
+    if (!finishRunRow(ctx.db, id, f)) return false;
+    crashHereForTests();
+    try {
+      ctx.queueFinal?.(id);
+    } catch (e) {
+      ctx.log.error(`run ${id}: could not queue its final notification`, e);
+    }
+    return true;
+  })();
 }

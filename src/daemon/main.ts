@@ -5,18 +5,21 @@
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { exposedSecretWarning, loadConfig } from "../config.js";
+import { exposedSecretWarning } from "../config.js";
 import { configPath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
 import { countUndelivered } from "../store/notifications.js";
 import { countActive } from "../store/runs.js";
 import { createApi } from "./api.js";
+import { loadConfigOrFallback } from "./config-fallback.js";
 import { createEvents, type DaemonContext } from "./context.js";
+import { fileIdentity, missingDatabaseProblem } from "./db-watch.js";
 import { acquireLock } from "./lock.js";
 import { fileLogger } from "./log.js";
 import { Notifier } from "./notifier.js";
 import { reconcile } from "./reconcile.js";
 import { cleanupRegistry } from "./registry.js";
+import { createReserve } from "./reserve.js";
 import { kick } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
 import { Waker } from "./waker.js";
@@ -37,7 +40,8 @@ export async function runDaemon(stateDir: string): Promise<void> {
   mkdirSync(join(stateDir, "runs"), { recursive: true, mode: 0o700 });
   const log = fileLogger(join(stateDir, DAEMON_FILES.log));
   let loadedStamp = configStamp(stateDir);
-  const config = loadConfig(stateDir);
+  const loaded = loadConfigOrFallback(stateDir);
+  const config = loaded.config;
 
   const lock = await acquireLock(stateDir);
   if (!lock) throw new DaemonAlreadyRunning(`another cctask daemon is already running for ${stateDir}`);
@@ -45,15 +49,25 @@ export async function runDaemon(stateDir: string): Promise<void> {
   const sockPath = join(stateDir, DAEMON_FILES.socket);
   writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
 
+  const reserve = createReserve(stateDir, log);
+  reserve.ensure();
+  const dbPath = join(stateDir, DAEMON_FILES.db);
+  const dbMissing = missingDatabaseProblem(stateDir, dbPath);
   const ctx: DaemonContext = {
     stateDir,
     config,
-    db: openDb(join(stateDir, DAEMON_FILES.db)),
+    configProblem: loaded.problem,
+    storageProblem: dbMissing,
+    db: openDb(dbPath),
     log,
+    reserve,
     events: createEvents(),
     startedAt: Date.now(),
   };
   log.info(`daemon ${process.pid} starting for ${stateDir} (max ${config.maxConcurrent} concurrent runs)`);
+  if (loaded.problem) logConfigProblem(ctx);
+  if (dbMissing) log.error(dbMissing);
+  const dbIdentity = fileIdentity(dbPath);
   const exposed = exposedSecretWarning(stateDir, config);
   if (exposed) log.warn(exposed);
 
@@ -64,13 +78,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
     if (!stopping) kick(ctx, supervisor);
   });
   const notifier = new Notifier(ctx, supervisor);
-  ctx.events.on("ended", (runId: string) => {
-    try {
-      notifier.final(runId);
-    } catch (e) {
-      log.error(`run ${runId}: could not queue its final notification`, e); // other listeners (waiters) still run
-    }
-  });
+  ctx.queueFinal = (runId) => notifier.final(runId); // in the transaction that records the outcome
   notifier.start();
   const waker = new Waker(ctx, notifier);
   waker.start(); // before reconcile: its claims are settled before any run it finishes is woken
@@ -111,7 +119,10 @@ export async function runDaemon(stateDir: string): Promise<void> {
   chmodSync(sockPath, 0o600);
   log.info(`daemon ${process.pid} listening on ${sockPath}`);
 
+  let ticks = 0;
   const idleTimer = setInterval(() => {
+    if (++ticks % 5 === 0) reserve.ensure(); // set space aside again once the disk has room
+    if (fileIdentity(dbPath) !== dbIdentity) void restoreDatabase();
     const stamp = configStamp(stateDir);
     if (stamp !== loadedStamp) {
       loadedStamp = stamp;
@@ -128,6 +139,25 @@ export async function runDaemon(stateDir: string): Promise<void> {
       void shutdown(`idle for ${ctx.config.idleExitSeconds}s`);
   }, 1000);
 
+  let restoring = false;
+  /** The database file was deleted under us: write it back from the open copy, then make way for a new daemon. */
+  async function restoreDatabase(): Promise<void> {
+    if (restoring || stopping) return;
+    restoring = true;
+    log.error(
+      `the database ${dbPath} was deleted or replaced while this daemon ran; writing it back from the copy this daemon holds open, then stopping so that the next daemon continues with it`,
+    );
+    try {
+      if (fileIdentity(dbPath) === null) {
+        await ctx.db.backup(dbPath);
+        log.info(`the database ${dbPath} was restored`);
+      } else log.error(`another file is at ${dbPath} now; it is left as it is`);
+    } catch (e) {
+      log.error(`could not restore the database ${dbPath}`, e);
+    }
+    await shutdown("its database file was deleted");
+  }
+
   async function shutdown(why: string): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -139,6 +169,7 @@ export async function runDaemon(stateDir: string): Promise<void> {
     server.close();
     server.closeAllConnections();
     await supervisor.detachAll();
+    await waker.drain(20_000); // a wake cut off here would be reported as uncertain by the next daemon
     await notifier.stop();
     rmSync(sockPath, { force: true });
     rmSync(pidPath, { force: true });
@@ -176,14 +207,20 @@ function configStamp(stateDir: string): string {
   }
 }
 
-/** An edited config.json5 takes effect at the next request; a broken edit keeps the last good one. */
+/** An edited config.json5 takes effect at the next request; a broken edit keeps the settings in use. */
 function reloadConfig(ctx: DaemonContext): void {
-  try {
-    ctx.config = loadConfig(ctx.stateDir);
-    ctx.log.info("config.json5 changed: reloaded");
-  } catch (e) {
-    ctx.log.warn(
-      `config.json5 changed but is invalid, keeping the previous settings: ${(e as Error).message}`,
-    );
+  const loaded = loadConfigOrFallback(ctx.stateDir);
+  if (loaded.problem) {
+    ctx.configProblem = { error: loaded.problem.error, using: "the settings it had before the edit" };
+    logConfigProblem(ctx);
+    return;
   }
+  ctx.config = loaded.config;
+  ctx.configProblem = null;
+  ctx.log.info("config.json5 changed: reloaded");
+}
+
+function logConfigProblem(ctx: DaemonContext): void {
+  const p = ctx.configProblem;
+  if (p) ctx.log.error(`config.json5 is invalid, running with ${p.using}: ${p.error}`);
 }

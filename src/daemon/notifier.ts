@@ -27,8 +27,9 @@ import { validateWebhookUrl } from "../notify/webhook.js";
 import { checkGateway } from "../openclaw/gateway.js";
 import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";
+import { isDiskFull } from "../storage.js";
 import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
-import { activeRuns, getRun, type RunRow } from "../store/runs.js";
+import { activeRuns, endedWithoutFinal, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { LaunchCredentials } from "./launch-credentials.js";
 import type { Supervisor } from "./supervisor.js";
@@ -70,6 +71,9 @@ export class Notifier {
       },
       channelFor: (t) => this.registry.channelFor(t),
       heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
+      onStorageError: (e) => {
+        if (isDiskFull(e)) ctx.reserve?.release();
+      },
       replyTo: (runId, target) => {
         const route = getRun(ctx.db, runId)?.spec.openclaw;
         // only in the chat the message id belongs to: the route's own target
@@ -79,11 +83,16 @@ export class Notifier {
   }
 
   start(): void {
-    const uncertain = markInterruptedSends(this.ctx.db);
+    const { resent, uncertain } = markInterruptedSends(this.ctx.db, Date.now());
     if (uncertain > 0)
       this.ctx.log.warn(
-        `outbox: ${uncertain} send(s) were in flight when the last daemon stopped; not resent`,
+        `outbox: ${uncertain} progress send(s) were in flight when the last daemon stopped; not resent (at most once)`,
       );
+    if (resent > 0)
+      this.ctx.log.warn(
+        `outbox: ${resent} final(s) were in flight when the last daemon stopped; sending again from the part in flight (at least once)`,
+      );
+    this.repairFinals();
     this.ctx.events.on("session", (runId: string, sessionId: string) => this.onSession(runId, sessionId));
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.outbox.kick();
@@ -106,6 +115,11 @@ export class Notifier {
         ),
       };
     return this.creds.value;
+  }
+
+  /** The credentials launching CLIs handed over (for the waker's OpenClaw lookups; never for a child process). */
+  launchSecrets(): Record<string, string> {
+    return this.launchCreds.get();
   }
 
   /** Keeps the credentials a launching CLI had in its environment, for this daemon and the next. */
@@ -211,6 +225,23 @@ export class Notifier {
       1,
       finalMessage(this.view(row), result, { silent: this.ctx.config.notify.finalSilent }),
     );
+  }
+
+  /**
+   * A run that ended without its final row (recorded by a version that queued it separately, and
+   * crashed in between) gets it now, if it ended recently enough for the final to still matter.
+   */
+  private repairFinals(): void {
+    const since = Date.now() - this.ctx.config.notify.retry.giveUpAfterSeconds * 1000;
+    for (const row of endedWithoutFinal(this.ctx.db, since)) {
+      if (row.spec.notify.length === 0) continue;
+      try {
+        this.final(row.id);
+        this.ctx.log.warn(`run ${row.id} ended (${row.state}) without its final notification: queued it now`);
+      } catch (e) {
+        this.ctx.log.error(`run ${row.id}: could not queue its missing final notification`, e);
+      }
+    }
   }
 
   /** Launch fallbacks and heartbeats for running runs. */

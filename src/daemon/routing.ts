@@ -76,6 +76,6 @@ export async function validateRouting(
     delivery,
     lookups: r.lookups,
     route,
-    wake: await previewWake(route, ctx.config),
+    wake: await previewWake(route, ctx.config, notifier.launchSecrets()),
   };
 }

@@ -8,9 +8,10 @@ import { delimiter, join } from "node:path";
 import { buildClaudeArgs } from "../agents/claude/command.js";
 import { agentEnvironment } from "../config.js";
 import type { Outcome } from "../run-state.js";
-import { activeRuns, finishRunRow, markStarted, type RunRow } from "../store/runs.js";
+import { activeRuns, markStarted, type RunRow } from "../store/runs.js";
 import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { recordEnding } from "./finish.js";
 import { type Spawned, spawnAgent } from "./spawn.js";
 import type { SavedLaunch } from "./submit.js";
 import type { Supervisor } from "./supervisor.js";
@@ -112,7 +113,7 @@ function preflight(row: RunRow): string | null {
 }
 
 export function endUnstarted(ctx: DaemonContext, row: RunRow, outcome: Outcome): void {
-  if (finishRunRow(ctx.db, row.id, { outcome, exitCode: null, progress: null, offset: 0, now: Date.now() })) {
+  if (recordEnding(ctx, row.id, { outcome, exitCode: null, progress: null, offset: 0, now: Date.now() })) {
     rmSync(runFile(ctx, row.id, "env"), { force: true });
     ctx.log.info(`run ${row.id}: ${outcome.state} before starting: ${outcome.detail ?? ""}`);
     ctx.events.emit("ended", row.id);

@@ -3,14 +3,15 @@
  * the run's directory and files, then record it as queued. Any refusal leaves nothing behind.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute } from "node:path";
 import { agentEnvironment } from "../config.js";
-import { UsageError } from "../errors.js";
+import { UnavailableError, UsageError } from "../errors.js";
 import { describeBytes, TASK_MAX_BYTES, TIMEOUT_RANGE, timeoutProblem } from "../limits.js";
 import type { OpenClawRoute } from "../openclaw/route.js";
 import type { SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, type RunSpec } from "../run-spec.js";
+import { describeStorageError } from "../storage.js";
 import { activeRunsOnSession, getRun, insertRun, type RunRow } from "../store/runs.js";
 import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
@@ -37,6 +38,7 @@ export function submitRun(
   route: OpenClawRoute | null = null,
 ): RunRow {
   checkLimits(req);
+  checkFreeSpace(ctx);
   if (!isAbsolute(req.projectDir))
     throw new UsageError(`the project path must be absolute, got "${escapeControl(req.projectDir)}"`);
   if (existsSync(req.projectDir)) {
@@ -114,8 +116,29 @@ export function submitRun(
     });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
+    const storage = describeStorageError(e, ctx.stateDir);
+    if (storage) throw new UnavailableError(`cannot record the run: ${storage}. Nothing was started.`);
     throw e;
   }
+}
+
+/** Below this much free space a run could not even record its events: refuse it now. */
+const MIN_FREE_BYTES = 512 * 1024;
+
+function checkFreeSpace(ctx: DaemonContext): void {
+  const stateDir = ctx.stateDir;
+  let free: number;
+  try {
+    const fs = statfsSync(stateDir);
+    free = fs.bavail * fs.bsize;
+  } catch {
+    return; // unknown: the writes below will tell
+  }
+  // Once the disk ran full, it counts as full until the reserved space could be set aside again.
+  if (free < MIN_FREE_BYTES || ctx.reserve?.exhausted)
+    throw new UnavailableError(
+      `cannot start a run: the disk holding ${stateDir} is full (only ${Math.floor(free / 1024)} KB free). Free some space on it, or set CCTASK_HOME to a directory on a disk with room, then launch again. Nothing was started.`,
+    );
 }
 
 /** The CLI checked these already; a request from elsewhere is held to the same limits. */

@@ -9,10 +9,12 @@ import { emptyProgress, fold } from "../agents/claude/fold.js";
 import { parseLine } from "../agents/claude/parse.js";
 import type { RunProgress } from "../agents/claude/progress.js";
 import type { StopRequest } from "../run-state.js";
+import { describeStorageError, isDiskFull } from "../storage.js";
 import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { endWithInternalError, finishRun } from "./finish.js";
-import { isAlive, isSameProcess, signalGroup } from "./proc.js";
+import { isSameProcess, signalGroup } from "./proc.js";
+import { reapGroup } from "./reap.js";
 import { recordSessionSeen } from "./registry.js";
 import { readAgentPid } from "./spawn.js";
 import { LineTail } from "./tail.js";
@@ -20,6 +22,7 @@ import { LineTail } from "./tail.js";
 const POLL_MS = 1000;
 const PERSIST_MS = 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const END_RETRY_MS = 1000;
 
 interface Watch {
   row: RunRow;
@@ -255,47 +258,60 @@ export class Supervisor {
     if (w.ending || this.detached) return;
     w.ending = true;
     this.release(w);
+    let ended = false;
     try {
       // Only for a run we watched: after a long absence its group id may belong to someone else.
-      if (w.live && w.row.pid !== null) await this.reapGroup(w.row.pid);
+      if (w.live && w.row.pid !== null)
+        await reapGroup(w.row.pid, this.ctx.config.watchdog.killGraceSeconds * 1000);
+      w.live = false; // reaped: a retry must not signal the group again
       await w.tail.drain((line) => this.foldLine(w, line));
       const last = w.tail.takePartial(); // a last line the agent never terminated
       if (last) this.foldLine(w, last);
       await w.tail.close();
       this.noteSession(w);
-      await finishRun(this.ctx, {
+      ended = await this.finish(w);
+    } catch (e) {
+      this.ctx.log.error(`run ${w.row.id}: finishing failed`, e);
+      ended = this.endInternal(w, e);
+    } finally {
+      if (ended) {
+        this.watches.delete(w.row.id);
+        this.onEnded(w.row.id);
+      } else if (!this.detached) {
+        // Not even the failure could be recorded (the database cannot be written): try again soon.
+        w.ending = false;
+        setTimeout(() => void this.end(w), END_RETRY_MS).unref();
+      }
+    }
+  }
+
+  /** finishRun; on a full disk, once more after giving back the reserved space. */
+  private async finish(w: Watch): Promise<boolean> {
+    const attempt = () =>
+      finishRun(this.ctx, {
         row: { ...w.row, stopRequest: w.stopRequest },
         progress: w.progress,
         offset: w.tail.offset,
       });
+    try {
+      await attempt();
     } catch (e) {
-      // Never leave a run "running" forever: record that cctask could not finish it, and say so.
-      this.ctx.log.error(`run ${w.row.id}: finishing failed`, e);
-      endWithInternalError(this.ctx, w.row.id, (e as Error).message);
-    } finally {
-      this.watches.delete(w.row.id);
-      this.onEnded(w.row.id);
+      if (!isDiskFull(e) || !this.ctx.reserve?.release()) throw e;
+      await attempt();
     }
+    return true;
   }
 
-  /**
-   * When a run is reported ended, its processes are gone: the wrapper finishes (it has written
-   * the exit status), and whatever the agent left in the group (background Bash, MCP servers)
-   * gets SIGTERM, then SIGKILL after the grace period.
-   */
-  private async reapGroup(pgid: number): Promise<void> {
-    const gone = async (test: () => boolean, ms: number) => {
-      for (const end = Date.now() + ms; Date.now() < end; ) {
-        if (test()) return true;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return test();
-    };
-    await gone(() => !isAlive(pgid), 2000); // the wrapper's last lines, after the exit file
-    if (!signalGroup(pgid, "SIGTERM")) return;
-    const grace = this.ctx.config.watchdog.killGraceSeconds * 1000;
-    if (await gone(() => !signalGroup(pgid, 0), grace)) return;
-    signalGroup(pgid, "SIGKILL");
-    await gone(() => !signalGroup(pgid, 0), 1000);
+  /** Records that cctask could not finish the run, saying why; false if even that cannot be stored. */
+  private endInternal(w: Watch, e: unknown): boolean {
+    const why = describeStorageError(e, this.ctx.stateDir) ?? (e as Error).message;
+    try {
+      endWithInternalError(this.ctx, w.row.id, why);
+      return true;
+    } catch (again) {
+      if (isDiskFull(again)) this.ctx.reserve?.release();
+      this.ctx.log.error(`run ${w.row.id}: could not record its end; retrying in ${END_RETRY_MS} ms`, again);
+      return false;
+    }
   }
 }

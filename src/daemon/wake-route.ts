@@ -4,28 +4,15 @@
  * targets. And the original's trace markers (--trace-live) for that chat.
  */
 import { basename } from "node:path";
-import { formatTarget, parseTarget } from "../notify/index.js";
 import type { OpenClawRoute, WakePathName } from "../openclaw/route.js";
+import { routeTargets } from "../openclaw/routing/resolve.js";
 import type { RunRow } from "../store/runs.js";
 
-function routeTarget(route: OpenClawRoute): string | null {
-  if (!route.channel || !route.target) return null;
-  const raw =
-    route.channel === "telegram"
-      ? `telegram:${route.target}${route.threadId ? `:topic:${route.threadId}` : ""}`
-      : `openclaw:${route.channel}:${route.target}`;
-  try {
-    return formatTarget(parseTarget(raw));
-  } catch {
-    return null;
-  }
-}
-
-/** The chat the wake notices and trace markers go to. */
+/** The chat the wake notices and trace markers go to: the route's own (as routing made it), else the run's targets. */
 export function wakeTargets(row: RunRow): string[] {
   const route = row.spec.openclaw;
-  const own = route ? routeTarget(route) : null;
-  return own ? [own] : row.spec.notify;
+  const own = route ? routeTargets(route) : [];
+  return own.length > 0 ? own : row.spec.notify;
 }
 
 /** The original's channel tag: [TELEGRAM], [WHATSAPP], …; [OPENCLAW] when the route names none. */

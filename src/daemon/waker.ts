@@ -12,7 +12,7 @@ import { traceMessage, wakeNoticeMessage } from "../notify/wake-messages.js";
 import { gatherWakeFacts } from "../openclaw/wake/facts.js";
 import { attemptWake } from "../openclaw/wake/paths.js";
 import { planWake } from "../openclaw/wake/plan.js";
-import { wakeText } from "../openclaw/wake/text.js";
+import { unknownPlaceholders, wakeText } from "../openclaw/wake/text.js";
 import { getRun, type RunRow } from "../store/runs.js";
 import {
   claimWake,
@@ -24,7 +24,7 @@ import {
   type WakeAttempt,
   type WakeRow,
 } from "../store/wakes.js";
-import { type DaemonContext, runFile } from "./context.js";
+import { type DaemonContext, runDir, runFile } from "./context.js";
 import type { Notifier } from "./notifier.js";
 import {
   completeMarker,
@@ -53,6 +53,12 @@ export class Waker {
     return this.inFlight.size;
   }
 
+  /** Resolves when no wake is in flight, or after timeoutMs (what is still in flight is then uncertain). */
+  async drain(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  }
+
   /** The start-up pass, then a wake for every run that ends from now on. */
   start(): void {
     for (const w of markUnconfirmedUncertain(this.ctx.db, Date.now())) this.reportUncertain(w);
@@ -66,9 +72,10 @@ export class Waker {
     this.notifier.post(row.id, wakeTargets(row), "trace", seq, traceMessage(tag, text));
   }
 
-  private traceStart(runId: string): void {
-    const row = getRun(this.ctx.db, runId);
-    if (row?.spec.openclaw) this.trace(row, TRACE_SEQ.start, startMarker(row));
+  /** [RUN_TASK][START], once the run has started (a run that never started gets none). */
+  private traceStart(runId: string | RunRow): void {
+    const row = typeof runId === "string" ? getRun(this.ctx.db, runId) : runId;
+    if (row?.spec.openclaw && row.startedAt !== null) this.trace(row, TRACE_SEQ.start, startMarker(row));
   }
 
   private facts(row: RunRow): TraceFacts {
@@ -115,11 +122,12 @@ export class Waker {
     const route = row.spec.openclaw!;
     const f = this.facts(row);
     const result = readResult(this.ctx, row);
-    this.trace(row, TRACE_SEQ.start, startMarker(row));
+    this.traceStart(row);
     this.trace(row, TRACE_SEQ.complete, completeMarker(f, sizeOf(f.output, result), wake.id));
     const facts = await gatherWakeFacts(route, this.ctx.config, {
       stateDir: this.ctx.stateDir,
       processEnv: this.processEnv,
+      secrets: this.notifier.launchSecrets(),
     });
     const checks = planWake(route, facts);
     const text = wakeText(
@@ -141,6 +149,12 @@ export class Waker {
       },
       this.ctx.config.openclaw.wakeTemplate,
     );
+    const template = this.ctx.config.openclaw.wakeTemplate;
+    const unknown = template ? unknownPlaceholders(template) : [];
+    if (unknown.length > 0)
+      this.ctx.log.warn(
+        `openclaw.wakeTemplate has unknown placeholders, left as written: ${unknown.map((u) => `{${u}}`).join(", ")}`,
+      );
     const attempts: WakeAttempt[] = [];
     const reasons: string[] = [];
     for (const [i, check] of checks.entries()) {
@@ -158,6 +172,7 @@ export class Waker {
         text,
         timeoutSeconds: this.ctx.config.openclaw.wakeTimeoutSeconds,
         processEnv: this.processEnv,
+        privateDir: runDir(this.ctx, row.id),
       });
       attempt.outcome = r.outcome;
       attempt.detail = r.detail;

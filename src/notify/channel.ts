@@ -62,6 +62,13 @@ export interface SendRequest {
   editRemoteId?: string | null;
   /** Reply to this message of the chat (a --session run's --reply-to-message-id). */
   replyTo?: string | null;
+  /**
+   * For a notification sent as several messages (Telegram splits a long final): the first part
+   * still to send (the parts before it were accepted earlier), and a callback the channel calls as
+   * each part is accepted, before it sends the next, so the caller can store the progress.
+   */
+  fromPart?: number;
+  onPart?: (part: { index: number; total: number; remoteId: string | null }) => void;
 }
 
 export interface Channel {

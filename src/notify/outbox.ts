@@ -12,6 +12,7 @@ import {
   markDelivered,
   markEditOf,
   markFailed,
+  markPartSent,
   markRetry,
   markSending,
   markUncertain,
@@ -33,9 +34,13 @@ export interface OutboxDeps {
   channelFor: (target: Target) => Channel | string;
   /** Heartbeats edit one live card (edit) or post a new message each time (post). */
   heartbeatMode: (runId: string) => "edit" | "post";
+  /** A write to the database failed (e.g. a full disk): the daemon may free space before the retry. */
+  onStorageError?: (e: unknown) => void;
   /** The message the launch and the final reply to on this target, if any. */
   replyTo?: (runId: string, target: string) => string | null;
 }
+
+const SETTLE_RETRY_MS = 1000;
 
 const HEADS_PER_PASS = 500;
 
@@ -152,7 +157,13 @@ export class Outbox {
       this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${channel}`);
       return;
     }
-    markSending(this.d.db, row.id, Date.now());
+    try {
+      markSending(this.d.db, row.id, Date.now());
+    } catch (e) {
+      this.d.log.error(`notification ${row.id}: could not mark it sending; it stays pending`, e);
+      this.d.onStorageError?.(e);
+      return;
+    }
     let result: SendResult;
     let card: NotificationRow | undefined;
     try {
@@ -164,7 +175,17 @@ export class Outbox {
         row.kind === "launch" || row.kind === "final"
           ? (this.d.replyTo?.(row.runId, row.target) ?? null)
           : null;
-      const req = { target, content: row.content, runId: row.runId, deliveryId: row.idemKey, replyTo };
+      const req = {
+        target,
+        content: row.content,
+        runId: row.runId,
+        deliveryId: row.idemKey,
+        replyTo,
+        // Each part of a split message is its own unit: stored as accepted before the next goes.
+        fromPart: row.partsSent,
+        onPart: (p: { index: number; total: number; remoteId: string | null }) =>
+          markPartSent(this.d.db, row.id, p),
+      };
       if (card?.remoteId && channel.edit) {
         markEditOf(this.d.db, row.id, card.id);
         result = await channel.edit({ ...req, editRemoteId: card.remoteId });
@@ -184,7 +205,26 @@ export class Outbox {
         failure: { kind: "network", message: (e as Error).message, maybeDelivered: false },
       };
     }
-    this.settle(row, target, result, card?.remoteId ?? null, true);
+    await this.settleDurably(row, target, result, card?.remoteId ?? null, true);
+  }
+
+  /**
+   * settle, until the answer is stored: a row left "sending" would block its lane, so the lane
+   * stays in flight (in this daemon) until the database takes the write again.
+   */
+  private async settleDurably(...args: Parameters<Outbox["settle"]>): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      try {
+        this.settle(...args);
+        return;
+      } catch (e) {
+        if (tries === 0)
+          this.d.log.error(`notification ${args[0].id}: could not store the answer; retrying`, e);
+        this.d.onStorageError?.(e);
+        if (this.stopped) return;
+        await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));
+      }
+    }
   }
 
   /** Stores the answer: delivered, or retried per the policy, or failed for good. */

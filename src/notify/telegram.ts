@@ -21,23 +21,14 @@ export interface TelegramChannelOptions {
 
 type TelegramTarget = Extract<Target, { scheme: "telegram" }>;
 
-/** How far a multi-chunk notification got, so a retry does not repeat chunks already delivered. */
-interface Progress {
-  chunks: number;
-  sent: number;
-  firstId: string | null;
-}
-
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
 const DEFAULT_TIMEOUT_MS = 15_000;
-const MAX_TRACKED = 256;
 const GENERAL_TOPIC = 1;
 
 export class TelegramChannel implements Channel {
   readonly scheme = "telegram" as const;
   readonly #api: BotApiConfig;
   readonly #maxChunks: number | undefined;
-  readonly #progress = new Map<string, Progress>();
 
   constructor(opts: TelegramChannelOptions) {
     this.#api = {
@@ -49,8 +40,10 @@ export class TelegramChannel implements Channel {
   }
 
   /**
-   * Sends every chunk in order. remoteId is the FIRST chunk's message_id: where the notification
-   * starts (title, fields), and for a heartbeat card (always one chunk) the message to edit.
+   * Sends the chunks in order, from `req.fromPart` (the ones before it were accepted earlier),
+   * reporting each accepted chunk through `req.onPart` before sending the next. remoteId is the
+   * FIRST chunk's message_id when this call sent it (else null: the caller has it): where the
+   * notification starts (title, fields), and for a heartbeat card (one chunk) the message to edit.
    */
   async send(req: SendRequest): Promise<SendResult> {
     const target = requireTelegramTarget(req.target);
@@ -65,10 +58,8 @@ export class TelegramChannel implements Channel {
         ? { message_thread_id: target.threadId }
         : {}),
     };
-    const known = this.#progress.get(req.deliveryId);
-    const progress =
-      known?.chunks === chunks.length ? known : { chunks: chunks.length, sent: 0, firstId: null };
-    for (let i = progress.sent; i < chunks.length; i++) {
+    let firstId: string | null = null;
+    for (let i = req.fromPart ?? 0; i < chunks.length; i++) {
       const html = chunks[i] ?? "";
       // Only the first chunk replies; a reply to a message that is gone is sent as a plain message.
       const reply =
@@ -81,15 +72,12 @@ export class TelegramChannel implements Channel {
         html,
         () => renderTelegramPlain(req.content, opts)[i],
       );
-      if (!answer.ok) {
-        if (progress.sent > 0) this.#remember(req.deliveryId, progress);
-        return answer;
-      }
-      progress.firstId ??= readMessageId(answer.result);
-      progress.sent = i + 1;
+      if (!answer.ok) return answer;
+      const remoteId = readMessageId(answer.result);
+      if (i === 0) firstId = remoteId;
+      req.onPart?.({ index: i, total: chunks.length, remoteId });
     }
-    this.#progress.delete(req.deliveryId);
-    return { ok: true, remoteId: progress.firstId };
+    return { ok: true, remoteId: firstId };
   }
 
   /** Replaces a live card's text; "message is not modified" means it already shows this. */
@@ -128,16 +116,6 @@ export class TelegramChannel implements Channel {
     const answer = await callBotApi(this.#api, method, { ...params, text: html, parse_mode: "HTML" });
     if (answer.ok || !isParseEntitiesError(answer.failure)) return answer;
     return callBotApi(this.#api, method, { ...params, text: plain() ?? "" });
-  }
-
-  #remember(deliveryId: string, progress: Progress): void {
-    this.#progress.delete(deliveryId);
-    this.#progress.set(deliveryId, progress);
-    // Oldest first: a notification abandoned by the retry policy should not be kept forever.
-    for (const key of this.#progress.keys()) {
-      if (this.#progress.size <= MAX_TRACKED) break;
-      this.#progress.delete(key);
-    }
   }
 }
 

@@ -85,4 +85,8 @@ export const MIGRATIONS: readonly string[] = [
      done_at     INTEGER
    );
    CREATE INDEX wakes_state ON wakes(state);`,
+  // 5: each part of a notification sent as several messages (a split final) is its own unit of
+  // delivery: how many parts the service accepted, so a retry or a restart goes on from there
+  `ALTER TABLE notifications ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE notifications ADD COLUMN parts_total INTEGER;`,
 ];

@@ -1,8 +1,12 @@
 /**
  * The outbox. A row is written before anything is sent; its idempotency key (run, target, kind,
  * sequence) makes a second enqueue of the same notification a no-op. States:
- *   pending → sending → delivered | failed        (uncertain: the daemon died mid-send)
- *   pending → superseded                           (an older heartbeat a newer one replaces)
+ *   pending → sending → delivered | failed
+ *   sending → uncertain       (progress whose outcome is unknown: a lost answer, a daemon killed mid-send)
+ *   sending → pending         (a final whose outcome is unknown: sent again, at least once)
+ *   pending → superseded      (an older heartbeat a newer one replaces)
+ * A notification sent as several messages records each accepted part (parts_sent), so a retry or
+ * the next daemon goes on with the next part.
  */
 import type { NotificationContent, NotificationKind } from "../notify/channel.js";
 import type { Db } from "./db.js";
@@ -26,6 +30,9 @@ export interface NotificationRow {
   remoteId: string | null;
   lastError: string | null;
   editOf: number | null;
+  /** Parts (messages) the service accepted so far, and how many there are (null: not yet known). */
+  partsSent: number;
+  partsTotal: number | null;
 }
 
 interface Raw {
@@ -45,6 +52,8 @@ interface Raw {
   remote_id: string | null;
   last_error: string | null;
   edit_of: number | null;
+  parts_sent: number;
+  parts_total: number | null;
 }
 
 function fromRaw(r: Raw): NotificationRow {
@@ -65,6 +74,8 @@ function fromRaw(r: Raw): NotificationRow {
     remoteId: r.remote_id,
     lastError: r.last_error,
     editOf: r.edit_of,
+    partsSent: r.parts_sent,
+    partsTotal: r.parts_total,
   };
 }
 
@@ -125,7 +136,7 @@ export function markSending(db: Db, id: number, now: number): void {
 
 export function markDelivered(db: Db, id: number, remoteId: string | null, now: number): void {
   db.prepare(
-    "UPDATE notifications SET state = 'delivered', delivered_at = ?, remote_id = ?, last_error = NULL WHERE id = ?",
+    "UPDATE notifications SET state = 'delivered', delivered_at = ?, remote_id = coalesce(?, remote_id), last_error = NULL WHERE id = ?",
   ).run(now, remoteId, id);
 }
 
@@ -144,13 +155,36 @@ export function markUncertain(db: Db, id: number, error: string): void {
   db.prepare("UPDATE notifications SET state = 'uncertain', last_error = ? WHERE id = ?").run(error, id);
 }
 
-/** After a crash, a send that was in flight may or may not have arrived: never resend it blindly. */
-export function markInterruptedSends(db: Db): number {
-  return db
+/** Part `index` (0-based) of `total` was accepted; the first part's remote id is the notification's. */
+export function markPartSent(
+  db: Db,
+  id: number,
+  p: { index: number; total: number; remoteId: string | null },
+): void {
+  db.prepare(
+    "UPDATE notifications SET parts_sent = ?, parts_total = ?, remote_id = coalesce(remote_id, ?) WHERE id = ?",
+  ).run(p.index + 1, p.total, p.index === 0 ? p.remoteId : null, id);
+}
+
+/**
+ * After a crash, the part that was in flight may or may not have arrived. A final goes on from
+ * that part (at least once: that one part may arrive twice); progress is never resent (at most
+ * once). Returns how many of each.
+ */
+export function markInterruptedSends(db: Db, now: number): { resent: number; uncertain: number } {
+  const resent = db
+    .prepare(
+      `UPDATE notifications SET state = 'pending', next_attempt_at = ?,
+         last_error = 'the daemon stopped during this send; sent again from the part in flight, which may arrive twice'
+       WHERE state = 'sending' AND kind = 'final'`,
+    )
+    .run(now).changes;
+  const uncertain = db
     .prepare(
       "UPDATE notifications SET state = 'uncertain', last_error = 'the daemon stopped during this send; it may or may not have arrived' WHERE state = 'sending'",
     )
     .run().changes;
+  return { resent, uncertain };
 }
 
 /** The live card of a (run, target): the first delivered heartbeat, which later heartbeats edit. */

@@ -140,6 +140,19 @@ export function listRuns(db: Db, opts: { limit: number; activeOnly: boolean }): 
   return rows.map(fromRaw);
 }
 
+/** Runs that ended at or after `sinceMs` without any final notification row (oldest first). */
+export function endedWithoutFinal(db: Db, sinceMs: number): RunRow[] {
+  return (
+    db
+      .prepare(
+        `SELECT * FROM runs r WHERE r.state NOT IN ${ACTIVE} AND r.ended_at >= ?
+           AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.run_id = r.id AND n.kind = 'final')
+         ORDER BY r.seq`,
+      )
+      .all(sinceMs) as RawRow[]
+  ).map(fromRaw);
+}
+
 export function activeRuns(db: Db): RunRow[] {
   return (db.prepare(`SELECT * FROM runs WHERE state IN ${ACTIVE} ORDER BY seq`).all() as RawRow[]).map(
     fromRaw,

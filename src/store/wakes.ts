@@ -152,8 +152,3 @@ export function endedRunsAwaitingWake(db: Db, since: number): string[] {
       .all(since) as { id: string }[]
   ).map((r) => r.id);
 }
-
-/** Wakes still claimed (in flight in this daemon). */
-export function countClaimedWakes(db: Db): number {
-  return (db.prepare("SELECT count(*) AS n FROM wakes WHERE state = 'claimed'").get() as { n: number }).n;
-}

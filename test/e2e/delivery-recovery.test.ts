@@ -58,6 +58,7 @@ it("5 × 429 (retry_after 1) then 5 × 500: the final reaches the chat within 40
   const final = accepted().find((c) => c.text?.startsWith("✅"));
   expect(final).toBeDefined();
   const seconds = (final!.time - launchedAt) / 1000;
+  console.info(`5 × 429 + 5 × 500: the final reached the chat ${seconds.toFixed(1)} s after the launch`);
   // The waits the failures require: 5 × 1 s, then 1 + 2 + 4 + 8 + 16 s of backoff at most.
   expect(seconds).toBeLessThan(40);
   expect(tg.calls.filter((c) => c.status === 429)).toHaveLength(5);
@@ -78,6 +79,7 @@ it("after a 40 s outage of 502s everything owed is delivered within a few second
   for (const v of runs) await allDelivered(v.id, OUTAGE_MS + 90_000);
   const last = Math.max(...accepted().map((c) => c.time));
   const drain = (last - outageEnds) / 1000;
+  console.info(`40 s of 502: the last message arrived ${drain.toFixed(1)} s after the outage ended`);
   expect(drain).toBeGreaterThanOrEqual(0);
   // Six messages to one private chat: three in a burst, then one a second (pacing), plus one probe interval.
   expect(drain).toBeLessThan(8);

@@ -68,6 +68,16 @@ async function routed(opts: { gatewayUrl?: string } = {}): Promise<Sandbox> {
   return box;
 }
 
+/** The --validate-only lines for a sandbox where no wake path is enabled. */
+function noWakePath(): string[] {
+  const state = sb!.env.OPENCLAW_STATE_DIR!;
+  return [
+    `     - openclaw-agent: not usable — openclaw.bin in ${join(sb!.home, "config.json5")} is "${join(sb!.root, "no-openclaw-here")}", which is not an executable file; fix the path`,
+    `     - hooks-agent: not usable — hooks are not enabled; set "hooks": {"enabled": true, "token": "<secret>", "allowRequestSessionKey": true} in ${join(state, "openclaw.json")} to enable it`,
+    '     - sessions-send: not usable — sessions_send is denied by gateway.tools; add "sessions_send" to gateway.tools.allow to enable it',
+  ];
+}
+
 async function settled(id: string, count: number): Promise<NotificationView[]> {
   let list: NotificationView[] = [];
   await waitFor(
@@ -110,9 +120,7 @@ describe("--validate-only", () => {
         "   wake_key: agent:main:telegram:group:-1009876",
         "   delivery: telegram:-1009876:topic:7",
         "   wake: None (no usable wake path)",
-        `     - openclaw-agent: not usable — openclaw.bin in ${sb!.home}/config.json5 is "${sb!.root}/no-openclaw-here", which is not an executable file; fix the path`,
-        `     - hooks-agent: not usable — hooks are not enabled; set "hooks": {"enabled": true, "token": "<secret>", "allowRequestSessionKey": true} in ${sb!.root}/openclaw-state/openclaw.json to enable it`,
-        '     - sessions-send: not usable — sessions_send is denied by gateway.tools; add "sessions_send" to gateway.tools.allow to enable it',
+        ...noWakePath(),
         "",
       ].join("\n"),
     );
@@ -133,6 +141,8 @@ describe("--validate-only", () => {
       "iterate",
       "--max-iterations",
       "3",
+      "--notify",
+      "console",
       "--json",
     ]);
     expect(r.code).toBe(0);
@@ -150,7 +160,7 @@ describe("--validate-only", () => {
       resolved_session_id: "b4d5e6f7-4444-4a81-92a3-b4c5d6e7f804",
       resolved_telegram_target: null,
       key_family: "whatsapp-group",
-      delivery: ["openclaw:whatsapp:120363012345678901@g.us"],
+      delivery: ["console", "openclaw:whatsapp:120363012345678901@g.us"], // --session combines with --notify
       wake: {
         chosen: null,
         checks: [
@@ -160,6 +170,11 @@ describe("--validate-only", () => {
         ],
       },
     });
+    expect(report.wake.checks.map((c) => [c.path, c.usable])).toEqual([
+      ["openclaw-agent", false],
+      ["hooks-agent", false],
+      ["sessions-send", false],
+    ]);
     expect(report.route).toMatchObject({ sessionKey: WA_KEY, agentId: "main", wakeKey: WA_KEY });
     await noRuns();
   });
@@ -288,7 +303,7 @@ describe("runs", () => {
     expect(row.spec).not.toContain(tg!.token);
     expect(row.spec).not.toContain("gw-secret");
     await sb!.cli(["wait", v.id]);
-    // No wake path is enabled in this sandbox: the chat is told, in the same topic.
+    // no wake path is enabled here: a visible notice in the topic says so, after the final
     const list = await settled(v.id, 4);
     expect(list.map((n) => [n.kind, n.state])).toEqual([
       ["launch", "delivered"],
@@ -304,9 +319,9 @@ describe("runs", () => {
       ["-1009876", 7, 200],
     ]);
     expect(sent[2]!.text).toContain("topic-done");
-    expect(sent[3]!.text).toContain("The OpenClaw agent could not be woken");
+    expect(sent[3]!.text).toMatch(/^⚠️ <b>The OpenClaw agent could not be woken<\/b>\n/);
     // the launch and the final reply to the message that asked; the session line does not
-    expect(sent.slice(0, 3).map((c) => c.reply_to_message_id)).toEqual([55, null, 55]);
+    expect(sent.map((c) => c.reply_to_message_id)).toEqual([55, null, 55, null]);
     expect(gw!.messages).toEqual([]); // Telegram goes to the Bot API directly
   });
 
@@ -323,7 +338,7 @@ describe("runs", () => {
       ["whatsapp", "120363012345678901@g.us"],
     ]);
     expect(String(gw!.messages[2]!.message)).toContain("wa-done");
-    expect(String(gw!.messages[3]!.message)).toContain("The OpenClaw agent could not be woken");
+    expect(String(gw!.messages[3]!.message)).toMatch(/^⚠️ \*\*The OpenClaw agent could not be woken\*\*\n/);
     expect(tg!.calls).toEqual([]);
   });
 
@@ -345,10 +360,10 @@ describe("runs", () => {
     const v = await sb!.json(["run", "-t", "REPLAY_RESULT=disk-done", "-p", sb!.project, "-s", key]);
     expect(v.notify).toEqual(["telegram:111222333:topic:369520"]);
     await sb!.cli(["wait", v.id]);
-    await settled(v.id, 4);
+    await settled(v.id, 4); // launch, session, final, and the notice that no wake path is enabled
     const sent = tg!.calls.filter((c) => c.method === "sendMessage");
     expect(sent.every((c) => c.chat_id === "111222333" && c.message_thread_id === 369520)).toBe(true);
-    expect(sent).toHaveLength(4); // launch, session, final, and the notice that no wake path is enabled
+    expect(sent).toHaveLength(4);
   });
 
   it("gateway down: a WhatsApp key (which needs it) is refused with the reason; a topic key proceeds", async () => {
@@ -359,6 +374,17 @@ describe("runs", () => {
     expect(r.stderr).toMatch(
       new RegExp(
         `^cctask run: cannot deliver to openclaw:whatsapp:120363012345678901@g\\.us: the OpenClaw gateway at http://127\\.0\\.0\\.1:${port} is unreachable`,
+      ),
+    );
+    // a key whose chat only the gateway could tell: refused, and the refusal says the gateway is down
+    const main = await sb!.cli(["run", "-t", "REPLAY_RESULT=x", "-p", sb!.project, "-s", "agent:ops:main"]);
+    expect(main.code).toBe(2);
+    expect(main.stderr).toMatch(
+      /^❌ Invalid routing: session key resolves to no delivery target \(recognised as the agent's main DM session\)/,
+    );
+    expect(main.stderr).toMatch(
+      new RegExp(
+        `\n {3}Lookup: gateway: the OpenClaw gateway at http://127\\.0\\.0\\.1:${port} is unreachable`,
       ),
     );
     await noRuns();

@@ -3,15 +3,16 @@
 // the real 2026.9.6 shapes (openclaw.md §8.2, §8.3):
 //   openclaw --version                       → "OpenClaw <version> (<commit>)" like the real CLI
 //                                               (FAKE_OPENCLAW_VERSION, default 2026.9.6)
-//   openclaw agent --session-id <id> --message <text> [--deliver] --json [--timeout s]
+//   openclaw agent --session-id <id> --message <text> | --message-file <f> [--deliver] --json [--timeout s]
 //     → {"runId","status":"ok","summary":"completed","result":{…},"deliveryStatus":{…}}, exit 0
 // Under OPENCLAW_SHELL=exec, version 2026.9.6 and later refuse `agent` with exit 1 and
 // {"ok":false,"error":{"type":"cli_error",…}}, with the real CLI's words (checked against the real
 // 2026.9.6 in test/e2e/openclaw-gateway-contract.test.ts).
 // FAKE_OPENCLAW_AGENT chooses the answer: ok (default) | delivery-failed | suppressed | hang.
+// FAKE_OPENCLAW_VERSION_OUTPUT replaces what --version prints (e.g. a build without a version).
 // FAKE_OPENCLAW_LOG, when set, gets one JSON line per call (argv, the exec marker).
 import { randomUUID } from "node:crypto";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 
 const version = process.env.FAKE_OPENCLAW_VERSION || "2026.9.6";
 const args = process.argv.slice(2);
@@ -34,7 +35,7 @@ function atLeast(v, min) {
 }
 
 if (args[0] === "--version") {
-  process.stdout.write(`OpenClaw ${version} (fa4e000)\n`);
+  process.stdout.write(`${process.env.FAKE_OPENCLAW_VERSION_OUTPUT ?? `OpenClaw ${version} (fa4e000)`}\n`);
   process.exit(0);
 }
 
@@ -48,7 +49,9 @@ const shell = process.env.OPENCLAW_SHELL ?? null;
 log({
   command: "agent",
   sessionId: flag("--session-id"),
-  message: flag("--message"),
+  message:
+    flag("--message") ?? (flag("--message-file") ? readFileSync(flag("--message-file"), "utf8") : null),
+  messageFile: flag("--message-file"),
   deliver: args.includes("--deliver"),
   json: args.includes("--json"),
   timeout: flag("--timeout"),

@@ -26,7 +26,11 @@ export type Fault = (
     }
   | { drop: true } // destroy the socket without answering
   | { hang: true } // never answer
+  | { delayMs: number } // act on the call at once, answer only this much later
 ) & { method?: string };
+
+/** Which call a queued fault applies to (default: the next one of its method, if any). */
+export type FaultFilter = (call: TelegramCall) => boolean;
 
 export interface TelegramCall {
   method: string;
@@ -58,7 +62,7 @@ export interface FakeTelegram {
   calls: TelegramCall[];
   /** Queue an update for getUpdates; returns its update_id. */
   pushUpdate(update: Record<string, unknown>): number;
-  failNext(fault: Fault & { count?: number }): void;
+  failNext(fault: Fault & { count?: number; when?: FaultFilter }): void;
   failFor(ms: number, fault: Fault): void;
   dropConnections(count?: number): void;
   waitForCalls(n: number, timeoutMs?: number): Promise<TelegramCall[]>;
@@ -87,7 +91,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const token = opts.token ?? "123456:AAF-fake_token_for_tests";
   const missingThreads = new Set([1, ...(opts.missingThreads ?? [])]);
   const calls: TelegramCall[] = [];
-  const queue: { fault: Fault; left: number }[] = [];
+  const queue: { fault: Fault; left: number; when: FaultFilter }[] = [];
   const windows: { fault: Fault; until: number }[] = [];
   const stored = new Map<string, Map<number, { text: string; parse_mode: unknown }>>();
   const recent = new Map<string, number[]>();
@@ -121,11 +125,12 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     });
   };
 
-  const takeFault = (method: string): Fault | null => {
+  const takeFault = (call: TelegramCall): Fault | null => {
+    const { method } = call;
     const now = Date.now();
     const w = windows.find((x) => x.until > now && (!x.fault.method || x.fault.method === method));
     if (w) return w.fault;
-    const q = queue.find((x) => !x.fault.method || x.fault.method === method);
+    const q = queue.find((x) => (!x.fault.method || x.fault.method === method) && x.when(call));
     if (!q) return null;
     q.left -= 1;
     if (q.left <= 0) queue.splice(queue.indexOf(q), 1);
@@ -202,12 +207,24 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     const p = parseParams(raw, req.headers["content-type"]);
     const call = recordCall(method, p);
     calls.push(call);
-    const fault = takeFault(method);
+    const fault = takeFault(call);
     if (fault && ("drop" in fault || "hang" in fault)) {
       if ("drop" in fault) req.socket.destroy();
       return;
     }
     if (!fault && method === "getUpdates" && path?.[1] === token) return getUpdates(p, res, call);
+    if (fault && "delayMs" in fault) {
+      const outcome = answer(method, p, path?.[1]);
+      const body =
+        "result" in outcome
+          ? { ok: true, result: outcome.result }
+          : { ok: false, error_code: outcome.status, description: outcome.description };
+      call.status = "result" in outcome ? 200 : outcome.status; // acted on now, whoever hears the answer
+      setTimeout(() => {
+        if (!res.destroyed) sendJson(res, call, call.status, body);
+      }, fault.delayMs).unref();
+      return;
+    }
     const outcome: Outcome = fault
       ? { status: fault.status, description: describeFault(fault), retryAfter: fault.retryAfter }
       : answer(method, p, path?.[1]);
@@ -251,9 +268,10 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       for (const wake of [...pollers]) wake();
       return update_id;
     },
-    failNext: ({ count, ...fault }) => queue.push({ fault, left: count ?? 1 }),
+    failNext: ({ count, when, ...fault }) =>
+      queue.push({ fault, left: count ?? 1, when: when ?? (() => true) }),
     failFor: (ms, fault) => windows.push({ fault, until: Date.now() + ms }),
-    dropConnections: (count = 1) => queue.push({ fault: { drop: true }, left: count }),
+    dropConnections: (count = 1) => queue.push({ fault: { drop: true }, left: count, when: () => true }),
     waitForCalls: async (n, timeoutMs = 5000) => {
       const deadline = Date.now() + timeoutMs;
       while (calls.length < n) {

@@ -29,7 +29,10 @@ export interface Sandbox {
     opts?: { stdin?: string; env?: Record<string, string>; timeoutMs?: number },
   ): Promise<CliResult>;
   /** cli() with --json appended, parsed; throws with the output if the exit code is not `expect`. */
-  json<T = RunView>(args: string[], opts?: { stdin?: string; expect?: number }): Promise<T>;
+  json<T = RunView>(
+    args: string[],
+    opts?: { stdin?: string; expect?: number; env?: Record<string, string> },
+  ): Promise<T>;
   writeConfig(config: object): void;
   daemonPid(): number | null;
   cleanup(): Promise<void>;
@@ -155,8 +158,8 @@ export function createSandbox(
     project,
     env,
     cli,
-    async json<T>(args: string[], o: { stdin?: string; expect?: number } = {}) {
-      const r = await cli([...args, "--json"], { stdin: o.stdin });
+    async json<T>(args: string[], o: { stdin?: string; expect?: number; env?: Record<string, string> } = {}) {
+      const r = await cli([...args, "--json"], { stdin: o.stdin, ...(o.env ? { env: o.env } : {}) });
       if (r.code !== (o.expect ?? 0))
         throw new Error(
           `cctask ${args.join(" ")} exited ${r.code} (expected ${o.expect ?? 0})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
@@ -165,7 +168,7 @@ export function createSandbox(
     },
     writeConfig(config) {
       mkdirSync(home, { recursive: true, mode: 0o700 });
-      writeFileSync(join(home, "config.json5"), JSON.stringify(config), { mode: 0o600 });
+      writeFileSync(join(home, "config.json5"), JSON.stringify(config), { mode: 0o600 }); // it may hold a token
     },
     daemonPid() {
       try {

@@ -81,7 +81,7 @@ describe("2026.9.6 SQLite store", () => {
     const db = new Database(join(dir, "agents/main/agent/openclaw-agent.sqlite"));
     const entry = JSON.stringify({
       sessionId: "9f8e7d6c-0000-4000-8000-000000000001",
-      updatedAt: 1795500000500,
+      ...(table === "session_entries" ? { updatedAt: 1795500000500 } : {}),
       delivery: {
         kind: "external",
         route: {
@@ -95,14 +95,15 @@ describe("2026.9.6 SQLite store", () => {
     });
     if (table === "session_nodes") {
       db.exec(
-        "CREATE TABLE session_nodes (session_key TEXT PRIMARY KEY, current_session_id TEXT, entry_json TEXT NOT NULL, entry_valid INTEGER)",
+        // the columns 2026.9.6 has that cctask reads (it has many more)
+        "CREATE TABLE session_nodes (session_key TEXT NOT NULL PRIMARY KEY, current_session_id TEXT NOT NULL, entry_json TEXT NOT NULL, entry_valid INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL, label TEXT) STRICT",
       );
-      db.prepare("INSERT INTO session_nodes VALUES (?, ?, ?, 1)").run(
+      db.prepare("INSERT INTO session_nodes VALUES (?, ?, ?, 1, 1795500000500, NULL)").run(
         "agent:main:telegram:group:-1009876:topic:7",
         "9f8e7d6c-0000-4000-8000-000000000001",
         entry,
       );
-      db.prepare("INSERT INTO session_nodes VALUES (?, ?, ?, 0)").run("agent:main:stale", "x", "{}");
+      db.prepare("INSERT INTO session_nodes VALUES (?, ?, ?, 0, 1, NULL)").run("agent:main:stale", "x", "{}");
     } else {
       db.exec(
         "CREATE TABLE session_entries (session_key TEXT PRIMARY KEY, session_id TEXT, entry_json TEXT NOT NULL)",

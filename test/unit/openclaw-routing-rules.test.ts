@@ -15,6 +15,7 @@ import { parseSessionKey } from "../../src/openclaw/routing/session-key.js";
 const FIX = join(import.meta.dirname, "../fixtures/openclaw/2026.3.2");
 const NOW = 1772400900000; // shortly after the fixtures' updatedAt
 const HOUR = 3600_000;
+const WA = "agent:main:whatsapp:group:120363012345678901@g.us";
 
 const gatewayRows: SessionInfo[] = rowsOf(JSON.parse(readFileSync(join(FIX, "sessions_list.json"), "utf8")));
 
@@ -128,6 +129,23 @@ describe("the thread path (forum topics and DM threads)", () => {
     expect(d.route.sessionId).toBe("7d1e2f3a-2222-4b6c-9d0e-1f2a3b4c5d02");
   });
 
+  it("a 2026.2.23-style DM thread key finds its 2026.3.2 composite twin (same parent, same thread)", () => {
+    const d = route(req("agent:main:main:thread:4242"), fromGateway());
+    expect(d.route).toMatchObject({
+      target: "111222333",
+      threadId: "4242",
+      sessionId: "7d1e2f3a-2222-4b6c-9d0e-1f2a3b4c5d02",
+      sessionKey: "agent:main:main:thread:4242",
+      resolvedFrom: "gateway",
+    });
+    // two chats with that thread id: no guess
+    const twin = gatewayRows.find((r) => r.key === "agent:main:main:thread:111222333:4242")!;
+    const rows = [...gatewayRows, { ...twin, key: "agent:main:main:thread:999:4242", to: "999" }];
+    expect(refusal(req("agent:main:main:thread:4242"), fromGateway(rows))).toMatch(
+      /^❌ Invalid routing: thread session requires resolvable telegram target/,
+    );
+  });
+
   it("a 2026.2.23 DM thread key with no row anywhere: the topic transcript's sender_id (the original's fallback)", () => {
     const transcript: TopicTranscript = {
       agentId: "main",
@@ -171,6 +189,29 @@ describe("the thread path (forum topics and DM threads)", () => {
     );
     const ok = route(req(key, { notifySessionId: "a3c4d5e6-3333-4f70-8192-a3b4c5d6e703" }), fromGateway());
     expect(ok.route.sessionId).toBe("a3c4d5e6-3333-4f70-8192-a3b4c5d6e703");
+  });
+
+  it("--notify-session-id is checked on a non-thread route too", () => {
+    expect(refusal(req(WA, { notifySessionId: "other" }), fromGateway())).toMatch(
+      /^❌ Invalid routing: --notify-session-id does not match --session key\n {3}session key: agent:main:whatsapp/,
+    );
+  });
+
+  it("--notify-thread-id on a key of another channel is refused, not sent to Telegram", () => {
+    expect(refusal(req(WA, { notifyThreadId: "5" }), fromGateway())).toBe(
+      [
+        "❌ Invalid routing: --notify-thread-id is a Telegram thread id, but the session key is a whatsapp session",
+        `   session key: ${WA}`,
+        "   Drop --notify-thread-id, or pass the key of the Telegram thread.",
+      ].join("\n"),
+    );
+  });
+
+  it("a channel context that is no Telegram chat id is not taken for one", () => {
+    const context = parseChannelContext('{"chat":{"id":"120363012345678901@g.us"}}');
+    expect(refusal(req("agent:main:main:thread:369520"), evidence({ context }))).toMatch(
+      /^❌ Invalid routing: thread session requires resolvable telegram target/,
+    );
   });
 
   it("a thread whose chat cannot be resolved is refused, with what each lookup said", () => {

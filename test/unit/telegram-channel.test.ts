@@ -208,14 +208,24 @@ describe("TelegramChannel.send", () => {
   it("resumes a partly delivered notification at the failed chunk under a 429 storm", async () => {
     await fake.close();
     await start({ rateLimit: { perSecond: 2, retryAfter: 1 } });
-    const req = request({ content: content({ quote: { label: "Result", text: big(14_000) } }) });
+    const parts: { index: number; total: number; remoteId: string | null }[] = [];
+    const req = {
+      ...request({ content: content({ quote: { label: "Result", text: big(14_000) } }) }),
+      onPart: (p: (typeof parts)[number]) => parts.push(p),
+    };
     const first = await channel.send(req);
     expect(first).toMatchObject({
       ok: false,
       failure: { status: 429, retryAfterSeconds: 1, permanent: false },
     });
+    expect(parts).toEqual([
+      { index: 0, total: 4, remoteId: "1" },
+      { index: 1, total: 4, remoteId: "2" },
+    ]);
     await new Promise((r) => setTimeout(r, 1100));
-    expect(await channel.send(req)).toEqual({ ok: true, remoteId: "1" });
+    // The caller stored the accepted parts and goes on from the first one not accepted.
+    expect(await channel.send({ ...req, fromPart: parts.length })).toEqual({ ok: true, remoteId: null });
+    expect(parts.map((p) => p.index)).toEqual([0, 1, 2, 3]);
     const chunks = renderTelegram(req.content);
     expect(chunks).toHaveLength(4);
     const delivered = fake.calls.filter((c) => c.status === 200).map((c) => c.text);

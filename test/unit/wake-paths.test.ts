@@ -4,7 +4,7 @@
  * its status and body, sessions_send by details.status. A definite failure is "failed" (the next
  * path may be tried); a request that may have been accepted is "no_answer".
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -89,6 +89,30 @@ describe("openclaw agent", () => {
         shell: null,
       }),
     ]);
+  });
+
+  it("2026.9.6 gets the text as a 0600 --message-file (out of argv), removed afterwards; older versions --message", async () => {
+    const r = await attemptWake("openclaw-agent", {
+      route: testRoute(),
+      facts: facts(),
+      text: "wake text",
+      timeoutSeconds: 5,
+      processEnv: cliEnv(),
+      privateDir: dir,
+    });
+    expect(r.outcome).toBe("woken");
+    const [call] = cliCalls();
+    expect(call).toMatchObject({ message: "wake text", messageFile: expect.stringMatching(/wake-message-/) });
+    expect(existsSync(call!.messageFile as string)).toBe(false);
+    await attemptWake("openclaw-agent", {
+      route: testRoute(),
+      facts: facts({ cli: { found: true, bin: FAKE_CLI, version: "2026.3.2", versionProblem: null } }),
+      text: "wake text",
+      timeoutSeconds: 5,
+      processEnv: cliEnv(),
+      privateDir: dir,
+    });
+    expect(cliCalls()[1]).toMatchObject({ message: "wake text", messageFile: null });
   });
 
   it("exit 0 with deliveryStatus failed is a failure, not a wake", async () => {

@@ -12,6 +12,7 @@ import type { OpenClawRoute } from "../../src/openclaw/route.js";
 import { forgetDetectedVersions } from "../../src/openclaw/wake/cli.js";
 import { gatherWakeFacts } from "../../src/openclaw/wake/facts.js";
 import { planWake } from "../../src/openclaw/wake/plan.js";
+import { previewWake } from "../../src/openclaw/wake/preview.js";
 import { ROOT } from "../helpers/cctask.js";
 import { testRoute } from "../helpers/route.js";
 
@@ -177,5 +178,25 @@ describe("the wake plan", () => {
     expect(checks[2]!.reason).toBe(
       "sessions_send to agent:main:telegram:group:-1009876:topic:7 over http://127.0.0.1:19001/tools/invoke",
     );
+  });
+});
+
+describe("previewWake", () => {
+  it("names the path that will be used and keeps every check", async () => {
+    openclawConfig({ hooks: HOOKS });
+    const route = testRoute({ execShell: true, launchEnv: { HOME: dir, PATH: env.PATH! } });
+    const preview = await previewWake(route, config);
+    expect(preview.chosen).toBe("hooks-agent");
+    expect(preview.checks.map((c) => [c.path, c.usable])).toEqual([
+      ["openclaw-agent", false],
+      ["hooks-agent", true],
+      ["sessions-send", false],
+    ]);
+  });
+
+  it("no usable path: chosen is null", async () => {
+    openclawConfig({});
+    const route = testRoute({ sessionId: null, launchEnv: { HOME: dir, PATH: env.PATH! } });
+    expect((await previewWake(route, config)).chosen).toBeNull();
   });
 });

@@ -3,7 +3,8 @@
  * tool's channel context: 2026.2–2026.3 keep `agents/<id>/sessions/sessions.json` (a map
  * key → entry) and Telegram topic transcripts `<sessionId>-topic-<threadId>.jsonl`; 2026.9.6
  * keeps rows in SQLite `agents/<id>/agent/openclaw-agent.sqlite`, table `session_nodes`
- * (session_key, current_session_id, entry_json, entry_valid) or, in older schemas,
+ * (session_key, current_session_id, entry_json, entry_valid, updated_at; schema read from
+ * openclaw@2026.9.6:dist/openclaw-agent-board-schema-*.mjs) or, in older schemas,
  * `session_entries` (session_key, session_id, entry_json). Version-fragile by nature: a file that
  * cannot be read is a reported problem, never an exception.
  */
@@ -153,9 +154,11 @@ function readSqlite(path: string, out: DiskStore): void {
     let sql: string;
     if (hasTable(db, "session_nodes")) {
       const valid = hasColumn(db, "session_nodes", "entry_valid") ? "entry_valid = 1" : "entry_json <> '{}'";
-      sql = `SELECT session_key AS key, current_session_id AS sid, entry_json AS entry FROM session_nodes WHERE ${valid}`;
+      const at = hasColumn(db, "session_nodes", "updated_at") ? "updated_at" : "NULL";
+      sql = `SELECT session_key AS key, current_session_id AS sid, entry_json AS entry, ${at} AS at FROM session_nodes WHERE ${valid}`;
     } else if (hasTable(db, "session_entries")) {
-      sql = "SELECT session_key AS key, session_id AS sid, entry_json AS entry FROM session_entries";
+      sql =
+        "SELECT session_key AS key, session_id AS sid, entry_json AS entry, NULL AS at FROM session_entries";
     } else {
       out.problems.push(
         `${path}: no session table this version of cctask knows (session_nodes, session_entries)`,
@@ -166,6 +169,7 @@ function readSqlite(path: string, out: DiskStore): void {
       key: unknown;
       sid: unknown;
       entry: unknown;
+      at: unknown;
     }[];
     let n = 0;
     for (const r of rows) {
@@ -178,7 +182,12 @@ function readSqlite(path: string, out: DiskStore): void {
       }
       const info = toSessionInfo({ ...asObject(entry), key: r.key }, r.key);
       if (!info) continue;
-      out.rows.push({ ...info, sessionId: info.sessionId ?? (typeof r.sid === "string" ? r.sid : null) });
+      out.rows.push({
+        ...info,
+        sessionId: info.sessionId ?? (typeof r.sid === "string" ? r.sid : null),
+        // 2026.9.6 keeps the time in a column, not in entry_json
+        updatedAt: info.updatedAt ?? (typeof r.at === "number" ? r.at : null),
+      });
       n++;
     }
     out.read.push(`${path} (${n} sessions)`);

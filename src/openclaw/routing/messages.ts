@@ -10,6 +10,13 @@ const lines = (...l: string[]) => l.join("\n");
 export const threadNeedsTelegram = () =>
   "❌ Invalid routing: thread session requires --notify-channel telegram";
 
+export const threadIdOnOtherChannel = (channel: string, key: string) =>
+  lines(
+    `❌ Invalid routing: --notify-thread-id is a Telegram thread id, but the session key is a ${channel} session`,
+    `   session key: ${key}`,
+    "   Drop --notify-thread-id, or pass the key of the Telegram thread.",
+  );
+
 export const sessionIdMismatch = (session: string, provided: string, expected: string) =>
   lines(
     "❌ Invalid routing: --notify-session-id does not match --session key",

@@ -39,13 +39,30 @@ interface Found {
   transcript: TopicTranscript | null;
 }
 
+/**
+ * The key a 2026.2.23-style DM-thread key (…:thread:<threadId>) has in 2026.3.2, where the chat
+ * id precedes the thread id: the one composite key of the same parent and thread, if exactly one.
+ */
+function compositeTwin(p: ParsedKey, ev: Evidence): string | null {
+  if (p.family !== "telegram-dm-thread" || p.target !== null) return null;
+  const twins = new Set<string>();
+  for (const s of ev.sources)
+    for (const r of s.rows) {
+      const q = parseSessionKey(r.key);
+      if (q.ok && q.parsed.family === "telegram-dm-thread" && q.parsed.target !== null)
+        if (q.parsed.wakeKey === p.wakeKey && q.parsed.threadId === p.threadId) twins.add(r.key);
+    }
+  return twins.size === 1 ? [...twins][0]! : null; // two chats with the same thread id: do not guess
+}
+
 /** The session's own row: the session id from the first source that has it, routing from the first with a destination. */
-function findOwn(key: string, threadId: string | null, ev: Evidence): Found {
+function findOwn(p: ParsedKey, threadId: string | null, ev: Evidence): Found {
+  const keys = [p.key, compositeTwin(p, ev)].filter((k): k is string => k !== null);
   let sessionId: string | null = null;
   let row: SessionInfo | null = null;
   let routingSource: string | null = null;
   for (const s of ev.sources) {
-    const r = s.rows.find((x) => x.key === key);
+    const r = s.rows.find((x) => x.key === keys[0]) ?? s.rows.find((x) => keys.includes(x.key));
     if (!r) continue;
     sessionId ??= r.sessionId;
     if (row === null && r.to !== null) {
@@ -76,9 +93,23 @@ export function hasRecentThreadSession(target: string, ev: Evidence, now: number
   return ev.transcripts.some((t) => now - t.mtimeMs <= RECENT_MS && t.senderId === target);
 }
 
-function contextChat(ev: Evidence): string | null {
-  const id = ev.context?.chatId ?? ev.context?.senderId ?? null;
-  return id === null ? null : id.replace(/^[a-z][a-z0-9_-]*:/, "");
+/** The exec tool's chat id; for Telegram only a chat id Telegram could have. */
+function contextChat(ev: Evidence, channel: string | null): string | null {
+  const raw = ev.context?.chatId ?? ev.context?.senderId ?? null;
+  const id = raw === null ? null : raw.replace(/^[a-z][a-z0-9_-]*:/, "");
+  return id !== null && (channel !== "telegram" || /^-?\d{1,20}$/.test(id)) ? id : null;
+}
+
+/** --notify-session-id against what the lookups found: a mismatch is refused, on every path. */
+function checkSessionId(
+  req: RoutingRequest,
+  p: ParsedKey,
+  found: string | null,
+): { ok: true; sessionId: string | null } | { ok: false; message: string } {
+  if (req.notifySessionId === null) return { ok: true, sessionId: found ?? p.sessionId };
+  if (found !== null && found !== req.notifySessionId)
+    return { ok: false, message: msg.sessionIdMismatch(p.key, req.notifySessionId, found) };
+  return { ok: true, sessionId: req.notifySessionId };
 }
 
 function routeOf(p: ParsedKey, more: Partial<ResolvedRoute>): ResolvedRoute {
@@ -104,7 +135,7 @@ export function decideRoute(
   opts: { now: number; otherTargets: boolean },
 ): Decision {
   const threadId = req.notifyThreadId ?? (p.telegramThread ? p.threadId : null);
-  const found = findOwn(p.key, threadId, ev);
+  const found = findOwn(p, threadId, ev);
   const metadata: Metadata | null =
     found.row || found.transcript || found.sessionId
       ? {
@@ -119,10 +150,12 @@ export function decideRoute(
     // The thread path: a Telegram forum topic or DM thread.
     if (req.notifyChannel !== null && req.notifyChannel !== "telegram")
       return { ok: false, message: msg.threadNeedsTelegram() };
+    if (p.channel !== null && p.channel !== "telegram")
+      return { ok: false, message: msg.threadIdOnOtherChannel(p.channel, p.key) };
     const fromKey = p.telegramThread ? p.target : null;
     const fromRow =
       found.row && (found.row.channel === "telegram" || found.row.channel === null) ? found.row.to : null;
-    const target = fromKey ?? fromRow ?? found.transcript?.senderId ?? contextChat(ev);
+    const target = fromKey ?? fromRow ?? found.transcript?.senderId ?? contextChat(ev, "telegram");
     const resolvedFrom = fromKey
       ? "key"
       : fromRow
@@ -130,12 +163,9 @@ export function decideRoute(
         : found.transcript?.senderId
           ? "disk"
           : "channel-context";
-    let sessionId = found.sessionId ?? found.transcript?.sessionId ?? p.sessionId;
-    if (req.notifySessionId !== null) {
-      if (sessionId !== null && sessionId !== req.notifySessionId)
-        return { ok: false, message: msg.sessionIdMismatch(p.key, req.notifySessionId, sessionId) };
-      sessionId = req.notifySessionId;
-    }
+    const sid = checkSessionId(req, p, found.sessionId ?? found.transcript?.sessionId ?? null);
+    if (!sid.ok) return sid;
+    const sessionId = sid.sessionId;
     if (target === null) return { ok: false, message: msg.threadTargetUnresolved(ev.problems) };
     return {
       ok: true,
@@ -148,13 +178,16 @@ export function decideRoute(
   const channel = p.channel ?? rowChannel ?? req.notifyChannel;
   if (req.notifyChannel !== null && channel !== null && req.notifyChannel !== channel)
     return { ok: false, message: msg.channelMismatch(req.notifyChannel, channel, p.key) };
-  const sessionId = req.notifySessionId ?? found.sessionId ?? p.sessionId;
+  const sid = checkSessionId(req, p, found.sessionId);
+  if (!sid.ok) return sid;
+  const sessionId = sid.sessionId;
   const fromRow = found.row && (rowChannel === channel || rowChannel === null) ? found.row.to : null;
   // Telegram trusts the key (a thread must never become its main chat); other channels take the
   // destination OpenClaw itself delivers to, e.g. Discord's channel:<id>.
   const keyTarget = p.family === "channel" && p.target !== null ? `channel:${p.target}` : p.target;
   const preferRow = channel !== "telegram" && fromRow !== null;
-  const target = (preferRow ? fromRow : keyTarget) ?? fromRow ?? (channel !== null ? contextChat(ev) : null);
+  const target =
+    (preferRow ? fromRow : keyTarget) ?? fromRow ?? (channel !== null ? contextChat(ev, channel) : null);
   const resolvedFrom =
     preferRow || (!keyTarget && fromRow) ? found.routingSource! : keyTarget ? "key" : "channel-context";
 

@@ -106,13 +106,9 @@ export function toSessionInfo(raw: unknown, keyHint?: string): SessionInfo | nul
 /** The rows of a sessions_list / sessions.list / `openclaw sessions --json` answer. */
 export function rowsOf(payload: unknown): SessionInfo[] {
   const o = asObject(payload);
-  const list = Array.isArray(payload)
-    ? payload
-    : Array.isArray(o?.sessions)
-      ? (o.sessions as unknown[])
-      : Array.isArray(asObject(o?.result)?.sessions)
-        ? (asObject(o?.result)?.sessions as unknown[])
-        : [];
+  // the list itself, or under sessions / result.sessions / payload.sessions (RPC envelopes)
+  const candidates = [payload, o?.sessions, asObject(o?.result)?.sessions, asObject(o?.payload)?.sessions];
+  const list = (candidates.find((c) => Array.isArray(c)) as unknown[] | undefined) ?? [];
   return list.map((r) => toSessionInfo(r)).filter((r): r is SessionInfo => r !== null);
 }
 

@@ -44,6 +44,8 @@ export function wakeEnv(route: OpenClawRoute, processEnv: NodeJS.ProcessEnv): No
   return { ...processEnv, ...route.launchEnv };
 }
 
+const nonEmpty = (v: string | undefined): string | null => (v && v.trim() !== "" ? v.trim() : null);
+
 const NO_HOOKS: HooksFacts = {
   enabled: false,
   token: null,
@@ -56,10 +58,15 @@ const NO_HOOKS: HooksFacts = {
 export async function gatherWakeFacts(
   route: OpenClawRoute,
   config: Config,
-  opts: { stateDir: string; processEnv?: NodeJS.ProcessEnv },
+  opts: {
+    stateDir: string;
+    processEnv?: NodeJS.ProcessEnv;
+    /** Credentials launching CLIs handed to the daemon (OPENCLAW_GATEWAY_TOKEN, OPENCLAW_HOOKS_TOKEN, …). */
+    secrets?: Record<string, string>;
+  },
 ): Promise<WakeFacts> {
   const processEnv = opts.processEnv ?? process.env;
-  const env = wakeEnv(route, processEnv);
+  const env = wakeEnv(route, { ...processEnv, ...opts.secrets });
   const cctaskConfigFile = configPath(opts.stateDir);
   const openclawConfigFile = findOpenClawConfigPath(env);
   const cli = await detectOpenClaw({ configured: config.openclaw.bin, env, configFile: cctaskConfigFile });
@@ -90,12 +97,14 @@ export async function gatherWakeFacts(
     let token: string | null = null;
     let tokenProblem: string | null = null;
     try {
-      token = resolveSecret(h?.token, {
-        env: { ...cfg.dotenv, ...env },
-        file: originOf(cfg, "hooks.token"),
-        key: "hooks.token",
-        envOverride: "a plain hooks.token",
-      });
+      token =
+        nonEmpty(env.OPENCLAW_HOOKS_TOKEN) ??
+        resolveSecret(h?.token, {
+          env: { ...cfg.dotenv, ...env },
+          file: originOf(cfg, "hooks.token"),
+          key: "hooks.token",
+          envOverride: "OPENCLAW_HOOKS_TOKEN",
+        });
     } catch (e) {
       tokenProblem = (e as Error).message;
     }

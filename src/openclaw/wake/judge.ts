@@ -88,24 +88,24 @@ export function judgeAgentCli(run: CliRun): AttemptResult {
   const ds = asObject(body.deliveryStatus) ?? asObject(asObject(body.result)?.deliveryStatus);
   const dsStatus = str(ds?.status);
   const reason = str(ds?.reason);
-  const run_ = runId ? `run ${runId}` : "a turn";
+  const which = runId ? `run ${runId}` : "a turn";
   if (!ds)
-    return { outcome: "woken", detail: `openclaw agent completed ${run_} (no deliveryStatus in the reply)` };
+    return { outcome: "woken", detail: `openclaw agent completed ${which} (no deliveryStatus in the reply)` };
   if (dsStatus === "sent" || (ds.succeeded === true && dsStatus !== "failed"))
-    return { outcome: "woken", detail: `openclaw agent completed ${run_}; its reply was delivered` };
+    return { outcome: "woken", detail: `openclaw agent completed ${which}; its reply was delivered` };
   if (dsStatus === "partial_failed")
     return {
       outcome: "woken",
-      detail: `openclaw agent completed ${run_}; its reply was only partly delivered`,
+      detail: `openclaw agent completed ${which}; its reply was only partly delivered`,
     };
   if (dsStatus === "suppressed" && reason && QUIET_REASONS.has(reason))
     return {
       outcome: "woken",
-      detail: `openclaw agent completed ${run_}; the agent replied nothing visible (${reason})`,
+      detail: `openclaw agent completed ${which}; the agent replied nothing visible (${reason})`,
     };
   return {
     outcome: "failed",
-    detail: `openclaw agent completed ${run_} but its reply was not delivered (deliveryStatus ${dsStatus ?? "unknown"}${reason ? `: ${reason}` : ""})`,
+    detail: `openclaw agent completed ${which} but its reply was not delivered (deliveryStatus ${dsStatus ?? "unknown"}${reason ? `: ${reason}` : ""})`,
   };
 }
 

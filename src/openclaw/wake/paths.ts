@@ -1,13 +1,17 @@
 /**
  * The three wake attempts, each bounded by the wake timeout:
- *   openclaw-agent  `openclaw agent --session-id <uuid> --message <text> --deliver --json`
+ *   openclaw-agent  `openclaw agent --session-id <uuid> --message-file <f> (or --message <text>) --deliver --json`
  *   hooks-agent     POST <gateway><hooks.path>/agent {message, sessionKey, wakeMode, deliver}
  *   sessions-send   POST <gateway>/tools/invoke sessions_send {sessionKey, message, timeoutSeconds: 0}
  * Answers are judged in judge.ts. Tokens go in headers only; the CLI reads its own config.
  */
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { exchangeHttp } from "../../http.js";
 import type { OpenClawRoute, WakePathName } from "../route.js";
+import { compareVersions } from "./cli.js";
 import type { WakeFacts } from "./facts.js";
 import { wakeEnv } from "./facts.js";
 import {
@@ -24,7 +28,12 @@ export interface AttemptInput {
   text: string;
   timeoutSeconds: number;
   processEnv?: NodeJS.ProcessEnv;
+  /** A private (0700) directory: where 2026.9.6+ gets the text as --message-file, out of argv. */
+  privateDir?: string;
 }
+
+/** The first version with `openclaw agent --message-file`. */
+const MESSAGE_FILE_SINCE = "2026.9.6";
 
 const OUTPUT_CAP = 1 << 20;
 /** The CLI gets its own --timeout; this much more before we stop it. */
@@ -80,9 +89,23 @@ async function viaAgentCli(i: AttemptInput): Promise<AttemptResult> {
   const env = wakeEnv(route, i.processEnv ?? process.env);
   // The launcher's exec marker travels with the wake: never stripped, never invented.
   if (route.execShell) env.OPENCLAW_SHELL = "exec";
-  const args = ["agent", "--session-id", route.sessionId, "--message", i.text, "--deliver", "--json"];
-  args.push("--timeout", String(Math.ceil(i.timeoutSeconds)));
-  return judgeAgentCli(await runCli(facts.cli.bin, args, env, i.timeoutSeconds));
+  const { version } = facts.cli;
+  // The text holds the result: other local users can read a process's argv, so use a file where we can.
+  const file =
+    i.privateDir && version !== null && compareVersions(version, MESSAGE_FILE_SINCE) >= 0
+      ? join(i.privateDir, `wake-message-${randomUUID()}.txt`)
+      : null;
+  const args = ["agent", "--session-id", route.sessionId];
+  if (file) {
+    writeFileSync(file, i.text, { mode: 0o600 });
+    args.push("--message-file", file);
+  } else args.push("--message", i.text);
+  args.push("--deliver", "--json", "--timeout", String(Math.ceil(i.timeoutSeconds)));
+  try {
+    return judgeAgentCli(await runCli(facts.cli.bin, args, env, i.timeoutSeconds));
+  } finally {
+    if (file) rmSync(file, { force: true });
+  }
 }
 
 async function viaHooks(i: AttemptInput): Promise<AttemptResult> {
