@@ -345,13 +345,30 @@ describe("the real OpenClaw gateway", () => {
       config.hooks.allowedSessionKeyPrefixes = ["agent:", "hook:"];
       config.gateway.tools.allow = [];
     });
-    const keyed = await gw.post(
-      "/hooks/agent",
-      { message: "Run r4 ended", sessionKey: DM_KEY },
-      { authorization: `Bearer ${HOOKS_TOKEN}` },
-    );
-    expect(keyed.status, keyed.text).toBe(200);
-    expect(keyed.body).toEqual({ ok: true, runId: expect.stringMatching(UUID) });
+    const hook = (body: object) => gw.post("/hooks/agent", body, { authorization: `Bearer ${HOOKS_TOKEN}` });
+    const turn = async (text: string) => {
+      const has = () => model.requests.find((r) => r.userTexts.join("\n").includes(text));
+      await waitFor(() => has() !== undefined, 240_000, `a model turn with ${text}`);
+      return has()!.userTexts.join("\n");
+    };
+    const isolated = await hook({ message: "Run r4 ended", sessionKey: DM_KEY });
+    expect(isolated.status, isolated.text).toBe(200);
+    expect(isolated.body).toEqual({ ok: true, runId: expect.stringMatching(UUID) });
+    // The default sessionMode ("isolated") runs the turn in a fresh session whatever sessionKey says.
+    expect(await turn("Run r4 ended")).not.toContain("hello from the dm");
+    // Runs on one logical key are serialised: while the previous one is still finishing, the next
+    // waits for admission and gets 503 after 15 s. A waker must retry 503.
+    let persistent = await hook({ message: "Run r5 ended", sessionKey: DM_KEY, sessionMode: "persistent" });
+    for (let i = 0; i < 3 && persistent.status === 503; i += 1) {
+      expect(persistent.body).toMatchObject({
+        ok: false,
+        error: "hook agent run did not start before admission timeout",
+      });
+      persistent = await hook({ message: "Run r5 ended", sessionKey: DM_KEY, sessionMode: "persistent" });
+    }
+    expect(persistent.status, persistent.text).toBe(200);
+    // sessionMode "persistent" runs it in that session: its history is in the prompt.
+    expect(await turn("Run r5 ended")).toContain("hello from the dm");
     const denied = await gw.invoke("sessions_send", {
       sessionKey: DM_KEY,
       message: "wake",
@@ -361,5 +378,5 @@ describe("the real OpenClaw gateway", () => {
       status: 404,
       body: { ok: false, error: { type: "not_found", message: "Tool not available: sessions_send" } },
     });
-  }, 120_000);
+  }, 600_000);
 });
