@@ -5,39 +5,27 @@
  * stop() kills the gateway's process group by PID and removes every temp dir.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { FakeOpenAi } from "../fakes/openai-api.js";
-import type { FakeTelegram } from "../fakes/telegram-api.js";
+import {
+  buildGatewayConfig,
+  GATEWAY_TOKEN,
+  type GatewayConfig,
+  type GatewayOptions,
+} from "./openclaw-config.js";
+import {
+  type CliRun,
+  freePort,
+  groupAlive,
+  killGroup,
+  processesOf,
+  runOpenclaw,
+} from "./openclaw-process.js";
 import { loadPeers, type Peers } from "./peers.js";
 
-export const GATEWAY_TOKEN = "cctask-gateway-test-token";
-export const HOOKS_TOKEN = "cctask-hooks-test-token";
-
-/** The config file as a test edits it: plain JSON, reached into by key. */
-// biome-ignore lint/suspicious/noExplicitAny: a test mutates arbitrary config paths.
-export type GatewayConfig = Record<string, any>;
-
-export interface GatewayOptions {
-  model: FakeOpenAi;
-  telegram: FakeTelegram;
-  /** gateway.tools.allow (default: sessions_send). */
-  toolsAllow?: string[];
-  /** tools.sessions.visibility (default: all). */
-  sessionVisibility?: "self" | "tree" | "agent" | "all";
-  /** hooks.allowRequestSessionKey (default: false). */
-  allowRequestSessionKey?: boolean;
-  readyTimeoutMs?: number;
-}
-
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+export { GATEWAY_TOKEN, type GatewayConfig, type GatewayOptions, HOOKS_TOKEN } from "./openclaw-config.js";
+export type { CliRun } from "./openclaw-process.js";
 
 export interface HttpReply {
   status: number;
@@ -75,112 +63,12 @@ export interface RealGateway {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export function buildGatewayConfig(opts: GatewayOptions, port: number, logFile: string): object {
-  return {
-    gateway: {
-      mode: "local",
-      port,
-      bind: "loopback",
-      auth: { mode: "token", token: GATEWAY_TOKEN },
-      tools: { allow: opts.toolsAllow ?? ["sessions_send"] },
-    },
-    hooks: {
-      enabled: true,
-      token: HOOKS_TOKEN,
-      path: "/hooks",
-      allowRequestSessionKey: opts.allowRequestSessionKey ?? false,
-      ...(opts.allowRequestSessionKey ? { allowedSessionKeyPrefixes: ["agent:", "hook:"] } : {}),
-    },
-    tools: { sessions: { visibility: opts.sessionVisibility ?? "all" } },
-    logging: { file: logFile, level: "info" },
-    models: {
-      mode: "merge",
-      providers: {
-        stubllm: {
-          baseUrl: opts.model.baseUrl,
-          api: "openai-completions",
-          apiKey: opts.model.apiKey,
-          models: [
-            {
-              id: opts.model.modelId,
-              name: "stub",
-              contextWindow: 64000,
-              maxTokens: 2048,
-              input: ["text"],
-              reasoning: false,
-              cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-            },
-          ],
-        },
-      },
-    },
-    agents: { defaults: { model: { primary: `stubllm/${opts.model.modelId}` } } },
-    channels: {
-      telegram: {
-        enabled: true,
-        botToken: opts.telegram.token,
-        apiRoot: opts.telegram.apiRoot,
-        dmPolicy: "open",
-        allowFrom: ["*"],
-        groupPolicy: "open",
-        groups: { "*": { requireMention: false } },
-        network: { dangerouslyAllowPrivateNetwork: true },
-      },
-    },
-    bindings: [{ agentId: "main", match: { channel: "telegram", accountId: "default" } }],
-    // Only the plugins the tests use: the others (browser, canvas, memory, …) slow the start.
-    plugins: { allow: ["telegram"] },
-  };
-}
-
 function collect(child: ChildProcess, sink: { text: string }) {
   child.stdout?.on("data", (b: Buffer) => {
     sink.text += b.toString("utf8");
   });
   child.stderr?.on("data", (b: Buffer) => {
     sink.text += b.toString("utf8");
-  });
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Processes (in any process group) whose environment names this gateway's state dir. */
-function processesOf(stateDir: string): number[] {
-  const marker = `OPENCLAW_STATE_DIR=${stateDir}\0`;
-  return readdirSync("/proc").flatMap((name) => {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) return [];
-    try {
-      return readFileSync(`/proc/${name}/environ`, "latin1").includes(marker) ? [Number(name)] : [];
-    } catch {
-      return [];
-    }
   });
 }
 
@@ -217,39 +105,6 @@ async function waitReady(url: string, child: ChildProcess, out: { text: string }
   throw new Error(
     `openclaw gateway not ready after ${timeoutMs} ms (last /readyz: ${last}):\n${out.text.slice(-4000)}`,
   );
-}
-
-/** Run the openclaw CLI under Node 24 in its own process group; the group is killed on timeout. */
-export function runOpenclaw(
-  peers: Peers,
-  env: Record<string, string>,
-  args: string[],
-  timeoutMs = 60_000,
-): Promise<CliRun> {
-  const started = Date.now();
-  const child = spawn(peers.node.bin, [peers.openclaw.entry, ...args], {
-    env,
-    cwd: env.HOME,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (b: Buffer) => {
-    stdout += b.toString("utf8");
-  });
-  child.stderr.on("data", (b: Buffer) => {
-    stderr += b.toString("utf8");
-  });
-  const timer = setTimeout(() => child.pid && killGroup(child.pid, "SIGKILL"), timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (child.pid) killGroup(child.pid, "SIGKILL");
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
 }
 
 export async function startRealGateway(opts: GatewayOptions): Promise<RealGateway> {
