@@ -251,7 +251,7 @@ export class Notifier {
     for (const row of activeRuns(this.ctx.db)) {
       if (row.state !== "running" || row.spec.notify.length === 0 || row.startedAt === null) continue;
       if (now - row.startedAt >= LAUNCH_FALLBACK_MS) this.launch(row);
-      if (every <= 0) continue;
+      if (every <= 0 || !this.launched.has(row.id)) continue; // 🚀 first: no heartbeat before the launch card
       const last = this.lastHeartbeat.get(row.id) ?? row.startedAt;
       if (now - last < every) continue;
       this.lastHeartbeat.set(row.id, now);

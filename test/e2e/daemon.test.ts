@@ -123,14 +123,17 @@ describe("daemon", () => {
     sb.writeConfig({ maxConcurrent: 50 });
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        sb.cli([
-          "run",
-          "-t",
-          `REPLAY_EMIT_FOR_S=1 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=r${i}`,
-          "-p",
-          sb.project,
-          "--json",
-        ]),
+        sb.cli(
+          [
+            "run",
+            "-t",
+            `REPLAY_EMIT_FOR_S=5 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=r${i}`, // still running at its receipt
+            "-p",
+            sb.project,
+            "--json",
+          ],
+          { timeoutMs: 120_000 },
+        ),
       ),
     );
     for (const r of results) {
@@ -144,5 +147,5 @@ describe("daemon", () => {
     expect(ends.filter((e) => e.state === "succeeded")).toHaveLength(50);
     const log = readFileSync(join(sb.home, "daemon.log"), "utf8");
     expect(log.match(/listening on/g)).toHaveLength(1);
-  }, 120_000);
+  }, 240_000);
 });

@@ -31,7 +31,8 @@ describe("control characters in a project path", () => {
     mkdirSync(project);
     const shown = `${sb.root}/evil\\nproject: x\\x1b[31m`;
     const r = await sb.cli(
-      ["run", "-t", "x REPLAY_RESULT=ok", "-p", project, "--notify", "console", "--wait"],
+      // long enough to be running when the receipt is printed, even on a loaded machine
+      ["run", "-t", "x REPLAY_EMIT_FOR_S=3 REPLAY_RESULT=ok", "-p", project, "--notify", "console", "--wait"],
       {
         timeoutMs: 90_000,
       },

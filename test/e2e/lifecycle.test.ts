@@ -221,7 +221,8 @@ describe("queue", () => {
     sb.writeConfig({ maxConcurrent: 2 });
     const views: RunView[] = [];
     for (let i = 0; i < 4; i++)
-      views.push(await sb.json(["run", "-t", `REPLAY_EMIT_FOR_S=1 n${i}`, "-p", sb.project]));
+      // long enough to outlast four launches on a loaded machine
+      views.push(await sb.json(["run", "-t", `REPLAY_EMIT_FOR_S=6 n${i}`, "-p", sb.project]));
     expect(views.map((v) => v.state)).toEqual(["running", "running", "queued", "queued"]);
     expect(views[2]!.pid).toBeNull();
     const ends = await Promise.all(views.map((v) => sb.json(["wait", v.id])));
@@ -236,9 +237,9 @@ describe("queue", () => {
   it("never runs two resumes of one session at the same time", async () => {
     sb = createSandbox();
     const sid = "11111111-2222-3333-4444-555555555555";
-    const a = await sb.json(["run", "-t", "REPLAY_EMIT_FOR_S=1", "-p", sb.project, "--resume", sid]);
+    const a = await sb.json(["run", "-t", "REPLAY_EMIT_FOR_S=6", "-p", sb.project, "--resume", sid]);
     const b = await sb.json(["run", "-t", "REPLAY_EMIT_FOR_S=1", "-p", sb.project, "--resume", sid]);
-    const c = await sb.json(["run", "-t", "REPLAY_EMIT_FOR_S=1 other", "-p", sb.project]);
+    const c = await sb.json(["run", "-t", "REPLAY_EMIT_FOR_S=6 other", "-p", sb.project]);
     expect([a.state, b.state, c.state]).toEqual(["running", "queued", "running"]);
     const [ea, eb] = await Promise.all([sb.json(["wait", a.id]), sb.json(["wait", b.id])]);
     expect(Date.parse(eb.startedAt!)).toBeGreaterThanOrEqual(Date.parse(ea.endedAt!));

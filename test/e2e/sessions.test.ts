@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunView, SessionDetail, SessionView } from "../../src/protocol.js";
 import { type FakeAnthropic, startFakeAnthropic } from "../fakes/anthropic-api.js";
-import { createSandbox, type Sandbox } from "../helpers/cctask.js";
+import { createSandbox, type Sandbox, waitFor } from "../helpers/cctask.js";
 
 let fake: FakeAnthropic;
 let sb: Sandbox;
@@ -37,7 +37,7 @@ async function runToEnd(args: string[], expectCode = 0): Promise<RunView> {
 describe("sessions", () => {
   it("records the session at the first event, lists it, and resumes it by id and by label", async () => {
     realSandbox();
-    const first = await sb.json([
+    const receipt = await sb.json([
       "run",
       "-t",
       "SCEN_SLEEP_3 build the thing",
@@ -46,6 +46,16 @@ describe("sessions", () => {
       "--session-label",
       "Auth refactor",
     ]);
+    // The receipt names the session once Claude's init line is in; on a loaded machine it may come just after.
+    let first = receipt;
+    await waitFor(
+      async () => {
+        first = await sb.json(["status", receipt.id]);
+        return first.sessionId !== null;
+      },
+      30_000,
+      "the run's session id",
+    );
     // recorded while the run is still going, not only at its end
     const during = await sb.json<SessionDetail>(["sessions", "show", first.sessionId!]);
     expect(during.status).toBe("running");

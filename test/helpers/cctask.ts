@@ -187,7 +187,8 @@ export function createSandbox(
           // already gone
         }
       }
-      rmSync(root, { recursive: true, force: true });
+      // a process killed a moment ago may still be writing its last file
+      rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
   return sandbox;
