@@ -175,17 +175,34 @@ describe("cctask with the real OpenClaw gateway", () => {
     const wake = await wakeOf(v.id);
     console.info(JSON.stringify(wake, null, 2));
     expect(wake.state).toBe("failed");
-    expect(wake.attempts).toContainEqual({
-      path: "sessions-send",
-      outcome: "failed",
-      detail: "sessions_send: HTTP 200: No session found: agent:main:telegram:group:-1001234567890",
-    });
+    // openclaw agent is refused under the marker, hooks take no sessionKey here, and sessions_send
+    // cannot reach a topic (the group's own session does not exist): nothing is even tried.
+    expect(wake.attempts).toEqual([]);
     await waitFor(
       () => telegram.calls.some((c) => isTopicSend(c) && (c.text ?? "").includes("could not be woken")),
       60_000,
       "the could-not-be-woken notice in the topic",
     );
   }, 300_000);
+
+  test("the same topic launch with hooks taking a sessionKey: woken in the topic's own session, with its history", async () => {
+    await gw.updateConfig((config) => {
+      config.hooks.allowRequestSessionKey = true;
+      config.hooks.allowedSessionKeyPrefixes = ["hook:", "agent:"];
+    });
+    const preview = await validate(["-s", TOPIC_KEY], { OPENCLAW_SHELL: "exec" });
+    expect(preview.wake.chosen).toBe("hooks-agent");
+    const args = ["run", "-t", "REPLAY_RESULT=exec-topic-hooks", "-p", sb.project, "-s", TOPIC_KEY];
+    const r = await sb.cli([...args, "--json"], { env: { OPENCLAW_SHELL: "exec" }, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const v = JSON.parse(r.stdout) as RunView;
+    const wake = await wakeOf(v.id);
+    expect(wake).toMatchObject({ state: "woken", path: "hooks-agent" });
+    // "persistent": the turn runs in the topic's session, so the model sees what was said there
+    const turn = () => model.requests.find((q) => q.userTexts.join("\n").includes(`run_id=${v.id}`));
+    await waitFor(() => turn() !== undefined, 240_000, "the agent turn caused by the wake");
+    expect(turn()!.userTexts.join("\n")).toContain("start a task here");
+  }, 400_000);
 
   test("with the gateway stopped, the DM key still resolves from what OpenClaw keeps on disk", async () => {
     await gw.kill();

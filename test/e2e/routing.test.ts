@@ -73,7 +73,7 @@ function noWakePath(): string[] {
   const state = sb!.env.OPENCLAW_STATE_DIR!;
   return [
     `     - openclaw-agent: not usable — openclaw.bin in ${join(sb!.home, "config.json5")} is "${join(sb!.root, "no-openclaw-here")}", which is not an executable file; fix the path`,
-    `     - hooks-agent: not usable — hooks are not enabled; set "hooks": {"enabled": true, "token": "<secret>", "allowRequestSessionKey": true} in ${join(state, "openclaw.json")} to enable it`,
+    `     - hooks-agent: not usable — hooks are not enabled; set "hooks": {"enabled": true, "token": "<secret>", "allowRequestSessionKey": true, "allowedSessionKeyPrefixes": ["hook:", "agent:"]} in ${join(state, "openclaw.json")} to enable it`,
     '     - sessions-send: not usable — sessions_send is denied by gateway.tools; add "sessions_send" to gateway.tools.allow to enable it',
   ];
 }

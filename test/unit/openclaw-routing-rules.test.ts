@@ -94,6 +94,27 @@ describe("2026.3.2 sessions_list rows", () => {
     ]);
     expect(entry).toMatchObject({ channel: "telegram", to: "42", threadId: "9" });
   });
+
+  it("a 2026.9.6 RPC row for a forum topic: the chat before :topic:, the number thread id as text", () => {
+    const [row] = rowsOf({
+      sessions: [
+        {
+          key: "agent:main:telegram:group:-1001234567890:topic:7",
+          deliveryContext: {
+            channel: "telegram",
+            to: "telegram:-1001234567890:topic:7",
+            accountId: "default",
+            threadId: 7,
+          },
+          lastTo: "telegram:-1001234567890:topic:7",
+          lastThreadId: 7,
+        },
+      ],
+    });
+    expect(row).toMatchObject({ channel: "telegram", to: "-1001234567890", threadId: "7" });
+    const [noThread] = rowsOf([{ key: "k", lastChannel: "telegram", lastTo: "telegram:-1001:topic:3" }]);
+    expect(noThread).toMatchObject({ to: "-1001", threadId: "3" });
+  });
 });
 
 describe("the thread path (forum topics and DM threads)", () => {

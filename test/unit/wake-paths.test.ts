@@ -205,7 +205,7 @@ describe("openclaw agent", () => {
 });
 
 describe("POST /hooks/agent", () => {
-  it("200 {ok, runId} wakes; the body carries sessionKey, the text, wakeMode now, deliver", async () => {
+  it("200 {ok, runId} wakes; the body carries the exact sessionKey, persistent, the text, wakeMode now, deliver", async () => {
     gw = await startFakeGateway({ hooks: { token: "hook-secret", allowRequestSessionKey: true } });
     const r = await attempt("hooks-agent", testRoute(), facts());
     expect(r.outcome).toBe("woken");
@@ -218,6 +218,7 @@ describe("POST /hooks/agent", () => {
           message: "wake text",
           name: "cctask",
           sessionKey: "agent:main:telegram:group:-1009876:topic:7",
+          sessionMode: "persistent",
           wakeMode: "now",
           deliver: true,
         },

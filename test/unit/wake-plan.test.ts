@@ -45,6 +45,14 @@ async function plan(route: OpenClawRoute = testRoute(), processEnv: NodeJS.Proce
 }
 
 const HOOKS = { enabled: true, token: "hook-secret", allowRequestSessionKey: true };
+/** A Telegram DM thread: sessions_send wakes its parent, the DM session. */
+const DM_THREAD = testRoute({
+  sessionKey: "agent:main:main:thread:111222333:42",
+  family: "telegram-dm-thread",
+  target: "111222333",
+  threadId: "42",
+  wakeKey: "agent:main:main",
+});
 
 describe("the wake plan", () => {
   it("with a plain OpenClaw install: only openclaw agent, and each other path says how to enable it", async () => {
@@ -58,7 +66,7 @@ describe("the wake plan", () => {
       {
         path: "hooks-agent",
         usable: false,
-        reason: `hooks are not enabled; set "hooks": {"enabled": true, "token": "<secret>", "allowRequestSessionKey": true} in ${file} to enable it`,
+        reason: `hooks are not enabled; set "hooks": {"enabled": true, "token": "<secret>", "allowRequestSessionKey": true, "allowedSessionKeyPrefixes": ["hook:", "agent:"]} in ${file} to enable it`,
       },
       {
         path: "sessions-send",
@@ -132,7 +140,7 @@ describe("the wake plan", () => {
     );
     openclawConfig({ hooks: { enabled: true, token: "t" } });
     expect((await plan())[1]!.reason).toBe(
-      `hooks.allowRequestSessionKey is not set, so the gateway refuses a sessionKey; set "hooks.allowRequestSessionKey": true in ${file} to enable it`,
+      `hooks.allowRequestSessionKey is not set, so the gateway refuses a sessionKey; set "allowRequestSessionKey": true, "allowedSessionKeyPrefixes": ["hook:", "agent:"] in "hooks" of ${file} to enable it`,
     );
     openclawConfig({ hooks: { ...HOOKS, allowedSessionKeyPrefixes: ["agent:ops:"] } });
     expect((await plan())[1]!.reason).toBe(
@@ -157,26 +165,36 @@ describe("the wake plan", () => {
 
   it("sessions_send: allowed by gateway.tools.allow, refused when also denied", async () => {
     const file = openclawConfig({ gateway: { port: 18789, tools: { allow: ["sessions_send"] } } });
-    expect((await plan())[2]).toEqual({
+    expect((await plan(DM_THREAD))[2]).toEqual({
       path: "sessions-send",
       usable: true,
-      reason:
-        "sessions_send to agent:main:telegram:group:-1009876:topic:7 over http://127.0.0.1:18789/tools/invoke",
+      reason: "sessions_send to agent:main:main over http://127.0.0.1:18789/tools/invoke",
     });
     openclawConfig({
       gateway: { port: 18789, tools: { allow: ["sessions_send"], deny: ["sessions_send"] } },
     });
-    expect((await plan())[2]!.reason).toBe(
+    expect((await plan(DM_THREAD))[2]!.reason).toBe(
       `sessions_send is listed in gateway.tools.deny; remove it there (${file}) to enable it`,
     );
+  });
+
+  it("sessions_send cannot reach a forum topic: the key is refused and the group's session may not exist", async () => {
+    openclawConfig({ gateway: { port: 18789, tools: { allow: ["sessions_send"] } } });
+    const topic = testRoute({ wakeKey: "agent:main:telegram:group:-1009876" });
+    expect((await plan(topic))[2]).toEqual({
+      path: "sessions-send",
+      usable: false,
+      reason:
+        "sessions_send cannot reach a forum-topic session (OpenClaw refuses topic keys, and the group's own session agent:main:telegram:group:-1009876 exists only if someone wrote outside a topic); enable hooks instead",
+    });
   });
 
   it("reads OpenClaw's config where the launcher's environment points", async () => {
     const other = join(dir, "elsewhere.json");
     writeFileSync(other, JSON.stringify({ gateway: { port: 19001, tools: { allow: ["sessions_send"] } } }));
-    const checks = await plan(testRoute({ launchEnv: { OPENCLAW_CONFIG_PATH: other } }));
+    const checks = await plan({ ...DM_THREAD, launchEnv: { OPENCLAW_CONFIG_PATH: other } });
     expect(checks[2]!.reason).toBe(
-      "sessions_send to agent:main:telegram:group:-1009876:topic:7 over http://127.0.0.1:19001/tools/invoke",
+      "sessions_send to agent:main:main over http://127.0.0.1:19001/tools/invoke",
     );
   });
 });

@@ -84,7 +84,14 @@ function routeOf(o: Json): Pick<SessionInfo, "channel" | "to" | "threadId" | "ac
     if (!c) continue;
     const split = splitTo(str(c.to), str(c.channel)?.toLowerCase() ?? null);
     if (split.to === null) continue;
-    return { ...split, threadId: str(c.threadId), accountId: str(c.accountId) };
+    // 2026.9.6 writes a forum topic's destination as "telegram:<chat>:topic:<n>": the chat is before it
+    const topic = split.channel === "telegram" ? /^(.+):topic:(\d+)$/.exec(split.to) : null;
+    return {
+      channel: split.channel,
+      to: topic ? topic[1]! : split.to,
+      threadId: str(c.threadId) ?? topic?.[2] ?? null,
+      accountId: str(c.accountId),
+    };
   }
   return { channel: str(o.channel)?.toLowerCase() ?? null, to: null, threadId: null, accountId: null };
 }

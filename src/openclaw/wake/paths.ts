@@ -1,7 +1,7 @@
 /**
  * The three wake attempts, each bounded by the wake timeout:
  *   openclaw-agent  `openclaw agent --session-id <uuid> --message-file <f> (or --message <text>) --deliver --json`
- *   hooks-agent     POST <gateway><hooks.path>/agent {message, sessionKey, wakeMode, deliver}
+ *   hooks-agent     POST <gateway><hooks.path>/agent {message, sessionKey, sessionMode, wakeMode, deliver}
  *   sessions-send   POST <gateway>/tools/invoke sessions_send {sessionKey, message, timeoutSeconds: 0}
  * Answers are judged in judge.ts. Tokens go in headers only; the CLI reads its own config.
  */
@@ -118,7 +118,10 @@ async function viaHooks(i: AttemptInput): Promise<AttemptResult> {
     body: JSON.stringify({
       message: i.text,
       name: "cctask",
-      sessionKey: route.wakeKey,
+      // the exact session that launched the run; "persistent" runs the turn in it (the default,
+      // "isolated", would start a fresh session without its history)
+      sessionKey: route.sessionKey,
+      sessionMode: "persistent",
       wakeMode: "now",
       deliver: true,
     }),

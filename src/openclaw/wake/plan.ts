@@ -39,17 +39,17 @@ function checkAgentCli(route: OpenClawRoute, f: WakeFacts): WakePathCheck {
   return check(p, true, `openclaw ${version} at ${bin}, --session-id ${route.sessionId}`);
 }
 
+/** A hooks block 2026.9.6 accepts: its prefix list must keep "hook:" when no defaultSessionKey is set. */
+const HOOKS_LINE =
+  '{"enabled": true, "token": "<secret>", "allowRequestSessionKey": true, "allowedSessionKeyPrefixes": ["hook:", "agent:"]}';
+
 function checkHooks(route: OpenClawRoute, f: WakeFacts): WakePathCheck {
   const p = "hooks-agent";
   const file = f.openclawConfigFile;
   if (f.openclawConfigProblem) return check(p, false, f.openclawConfigProblem);
   const h = f.hooks;
   if (!h.enabled)
-    return check(
-      p,
-      false,
-      `hooks are not enabled; set "hooks": {"enabled": true, "token": "<secret>", "allowRequestSessionKey": true} in ${file} to enable it`,
-    );
+    return check(p, false, `hooks are not enabled; set "hooks": ${HOOKS_LINE} in ${file} to enable it`);
   if (h.token === null)
     return check(
       p,
@@ -60,17 +60,17 @@ function checkHooks(route: OpenClawRoute, f: WakeFacts): WakePathCheck {
     return check(
       p,
       false,
-      `hooks.allowRequestSessionKey is not set, so the gateway refuses a sessionKey; set "hooks.allowRequestSessionKey": true in ${file} to enable it`,
+      `hooks.allowRequestSessionKey is not set, so the gateway refuses a sessionKey; set "allowRequestSessionKey": true, "allowedSessionKeyPrefixes": ["hook:", "agent:"] in "hooks" of ${file} to enable it`,
     );
   const prefixes = h.allowedSessionKeyPrefixes;
-  if (prefixes && prefixes.length > 0 && !prefixes.some((x) => route.wakeKey.startsWith(x)))
+  if (prefixes && prefixes.length > 0 && !prefixes.some((x) => route.sessionKey.startsWith(x)))
     return check(
       p,
       false,
-      `${route.wakeKey} is outside hooks.allowedSessionKeyPrefixes (${prefixes.join(", ")}); add "agent:${route.agentId}:" to it in ${file} to enable it`,
+      `${route.sessionKey} is outside hooks.allowedSessionKeyPrefixes (${prefixes.join(", ")}); add "agent:${route.agentId}:" to it in ${file} to enable it`,
     );
   if (!f.gateway) return check(p, false, f.gatewayProblem ?? "the OpenClaw gateway is not configured");
-  return check(p, true, `POST ${f.gateway.url}${h.path}/agent with sessionKey ${route.wakeKey}`);
+  return check(p, true, `POST ${f.gateway.url}${h.path}/agent with sessionKey ${route.sessionKey}`);
 }
 
 function checkSessionsSend(route: OpenClawRoute, f: WakeFacts): WakePathCheck {
@@ -89,6 +89,14 @@ function checkSessionsSend(route: OpenClawRoute, f: WakeFacts): WakePathCheck {
       p,
       false,
       'sessions_send is denied by gateway.tools; add "sessions_send" to gateway.tools.allow to enable it',
+    );
+  // OpenClaw refuses topic keys for sessions_send, and a forum group's parent session exists only
+  // if someone wrote in the group outside a topic: nothing to send to (verified on 2026.9.6).
+  if (route.family === "telegram-topic")
+    return check(
+      p,
+      false,
+      `sessions_send cannot reach a forum-topic session (OpenClaw refuses topic keys, and the group's own session ${route.wakeKey} exists only if someone wrote outside a topic); enable hooks instead`,
     );
   return check(p, true, `sessions_send to ${route.wakeKey} over ${f.gateway.url}/tools/invoke`);
 }
