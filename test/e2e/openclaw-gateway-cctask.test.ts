@@ -4,11 +4,12 @@
  * run wakes its session through a path the gateway really accepts. The agent turn it causes runs
  * on the fake model and its reply reaches the fake Bot API.
  */
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { RoutingReport, RunView } from "../../src/protocol.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../fakes/openai-api.js";
 import { type FakeTelegram, startFakeTelegram, type TelegramCall } from "../fakes/telegram-api.js";
-import { createSandbox, type Sandbox, waitFor } from "../helpers/cctask.js";
+import { CLI, createSandbox, isAlive, type Sandbox, waitFor } from "../helpers/cctask.js";
 import { type RealGateway, startRealGateway } from "../helpers/openclaw-gateway.js";
 import { agentStorePath, converse, readSessionStore } from "../helpers/openclaw-sessions.js";
 
@@ -203,6 +204,71 @@ describe("cctask with the real OpenClaw gateway", () => {
     const turn = () => model.requests.find((q) => q.userTexts.join("\n").includes(`run_id=${v.id}`));
     await waitFor(() => turn() !== undefined, 240_000, "the agent turn caused by the wake");
     expect(turn()!.userTexts.join("\n")).toContain("start a task here");
+  }, 400_000);
+
+  test("launched as the exec tool does (marker set, its process group killed on return): the run lives on and hooks wake the topic", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        "run",
+        "-t",
+        "REPLAY_EMIT_FOR_S=3 REPLAY_RESULT=exec-pg",
+        "-p",
+        sb.project,
+        "-s",
+        TOPIC_KEY,
+        "--json",
+      ],
+      { env: { ...sb.env, OPENCLAW_SHELL: "exec" }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    try {
+      process.kill(-child.pid!, "SIGKILL"); // what the exec tool does to the command's group
+    } catch {
+      // the group is already empty
+    }
+    expect(code).toBe(0);
+    const v = JSON.parse(out) as RunView;
+    expect(isAlive(v.pid!)).toBe(true);
+    const wake = await wakeOf(v.id);
+    expect(wake).toMatchObject({ state: "woken", path: "hooks-agent" });
+    expect((await sb.json<RunView>(["status", v.id])).state).toBe("succeeded");
+  }, 300_000);
+
+  test("the daemon SIGKILLed while a wake is in flight: reported uncertain, never repeated", async () => {
+    const v = await sb.json(["run", "-t", "REPLAY_RESULT=kill-mid-wake", "-p", sb.project, "-s", TOPIC_KEY]);
+    await waitFor(
+      async () => {
+        const w = (await sb.json<RunView>(["status", v.id])).wake;
+        return w?.state === "claimed" && w.attempts.some((a) => a.outcome === null);
+      },
+      240_000,
+      "a wake attempt in flight",
+    );
+    const daemon = sb.daemonPid()!;
+    process.kill(daemon, "SIGKILL");
+    await waitFor(() => !isAlive(daemon), 10_000, "the daemon to die");
+    const wake = await wakeOf(v.id); // any command starts the next daemon
+    expect(wake.state).toBe("uncertain");
+    expect(wake.attempts).toHaveLength(1);
+    await waitFor(
+      () => telegram.calls.some((c) => isTopicSend(c) && (c.text ?? "").includes("may not have been woken")),
+      60_000,
+      "the may-not-have-been-woken notice in the topic",
+    );
+    // the turn the killed daemon started may still complete; none is started again
+    await new Promise((r) => setTimeout(r, 15_000));
+    const turns = model.requests.filter((q) => q.userTexts.join("\n").includes(`run_id=${v.id}`));
+    expect(turns.length).toBeLessThanOrEqual(1);
+    expect((await sb.json<RunView>(["status", v.id])).wake).toMatchObject({
+      state: "uncertain",
+      id: wake.id,
+    });
   }, 400_000);
 
   test("with the gateway stopped, the DM key still resolves from what OpenClaw keeps on disk", async () => {
