@@ -37,6 +37,12 @@ function finalsAccepted(): number {
   ).length;
 }
 
+/** A run of a few seconds reporting to the chat, launched from the shell that has the token. */
+function launchToChat(): Promise<RunView> {
+  const task = "REPLAY_EMIT_FOR_S=3 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=done";
+  return sb.json<RunView>(["run", "-t", task, "-p", sb.project, "--notify", `telegram:${CHAT}`]);
+}
+
 async function killDaemon(): Promise<void> {
   const pid = sb.daemonPid()!;
   process.kill(pid, "SIGKILL");
@@ -46,15 +52,7 @@ async function killDaemon(): Promise<void> {
 describe("launch credentials", () => {
   it("the daemon's environment holds no token; a daemon restarted without it still sends the final", async () => {
     await sandboxWithTokenInShell();
-    const v = await sb.json<RunView>([
-      "run",
-      "-t",
-      "REPLAY_EMIT_FOR_S=3 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=done",
-      "-p",
-      sb.project,
-      "--notify",
-      `telegram:${CHAT}`,
-    ]);
+    const v = await launchToChat();
     const environ = readFileSync(`/proc/${sb.daemonPid()}/environ`, "utf8");
     expect(environ).not.toContain(TOKEN);
     expect(environ).not.toContain("TELEGRAM_BOT_TOKEN");
@@ -71,15 +69,7 @@ describe("launch credentials", () => {
 
   it("no token anywhere: the final fails at once with where to put one, and status shows it", async () => {
     await sandboxWithTokenInShell();
-    const v = await sb.json<RunView>([
-      "run",
-      "-t",
-      "REPLAY_EMIT_FOR_S=3 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=done",
-      "-p",
-      sb.project,
-      "--notify",
-      `telegram:${CHAT}`,
-    ]);
+    const v = await launchToChat();
     await killDaemon();
     rmSync(join(sb.home, "credentials.json"));
     await sb.cli(["wait", v.id], { env: NO_TOKEN, timeoutMs: 60_000 });
