@@ -164,11 +164,17 @@ export function resolveRun(d: { ctx: DaemonContext }, idOrPrefix: string): RunRo
   );
 }
 
-/** The launch receipt: returns once the agent's PID is known and its init line seen (or it ended). */
+/**
+ * The launch receipt: returns as soon as the agent's process is alive (its PID checked), or with
+ * `waitInit` once its init line names the session, model and auth; or when the run is queued or
+ * has already ended.
+ */
 async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
   const parsed = SubmitRequestSchema.safeParse(body);
   if (!parsed.success) throw invalid("run request", parsed.error.issues[0]);
   const req = parsed.data;
+  // A launch is held to the config as it is on disk now (onActivity reloaded it for this request).
+  if (d.ctx.configProblem) throw new UsageError(d.ctx.configProblem.error);
   d.notifier.acceptLaunchCredentials(secretsOf(req.env));
   // With --session, the route decides; the config's default targets would post where no one asked.
   const routed = req.routing
@@ -181,15 +187,21 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
   );
   const created = submitRun(d.ctx, req, targets, routed?.route ?? req.openclaw ?? null);
   kick(d.ctx, d.supervisor);
-  const deadline = Date.now() + d.ctx.config.launchWaitSeconds * 1000;
+  return await awaitLaunch(d, created.id, req.waitInit === true);
+}
+
+async function awaitLaunch(d: ApiDeps, id: string, waitInit: boolean): Promise<RunView> {
+  const initDeadline = Date.now() + (waitInit ? d.ctx.config.launchWaitSeconds * 1000 : 0);
+  const forkDeadline = Math.max(initDeadline, Date.now()) + 5000; // never hang a launch on a slow fork
   for (;;) {
-    const agentPid = d.supervisor.agentPid(created.id);
-    const row = getRun(d.ctx.db, created.id)!;
+    const agentPid = d.supervisor.agentPid(id);
+    const row = getRun(d.ctx.db, id)!;
     if (row.state === "queued" || isFinal(row.state)) return view(d, row);
-    const initSeen = (d.supervisor.progressOf(row.id)?.initCount ?? 0) > 0;
-    if (agentPid !== null && isAlive(agentPid) && (initSeen || Date.now() >= deadline)) return view(d, row);
-    if (Date.now() >= deadline + 2000) return view(d, row); // never hang a launch on a slow fork
-    await new Promise((r) => setTimeout(r, 20));
+    const initSeen = (d.supervisor.progressOf(id)?.initCount ?? 0) > 0;
+    if (agentPid !== null && isAlive(agentPid) && (initSeen || Date.now() >= initDeadline))
+      return view(d, row);
+    if (Date.now() >= forkDeadline) return view(d, row);
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

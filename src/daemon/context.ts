@@ -18,7 +18,10 @@ export interface DaemonContext {
   storageProblem?: string | null;
   /** Disk space set aside to record outcomes when the disk is full (absent in tests that need none). */
   reserve?: SpaceReserve;
-  /** "changed" (runId) after progress is stored; "ended" (runId) after the final outcome is stored. */
+  /**
+   * "started" (runId) once the agent's PID is known; "session" (runId, sessionId) at its init
+   * line; "ended" (runId) after the final outcome is stored.
+   */
   events: EventEmitter;
   startedAt: number;
   /**

@@ -67,6 +67,7 @@ export class Supervisor {
       if (pid !== null) {
         w.row.agentPid = pid;
         setAgentPid(this.ctx.db, w.row.id, pid);
+        this.ctx.events.emit("started", w.row.id);
       }
     }
     return w.row.agentPid;

@@ -84,8 +84,10 @@ describe("a real run reports on every channel kind", () => {
     const calls = tg.calls.slice(before).filter((c) => c.status === 200);
     const texts = calls.map((c) => c.text ?? "");
     const launch = texts.find((t) => t.startsWith("🚀"))!;
-    expect(launch).toContain("<b>Model:</b> claude-");
-    expect(launch).toContain("<b>Auth:</b> ANTHROPIC_API_KEY");
+    expect(launch).not.toContain("<b>Model:</b>"); // 🚀 goes out before claude's init line names it
+    const session = texts.find((t) => t.startsWith("📝"))!;
+    expect(session).toContain("<b>Model:</b> claude-");
+    expect(session).toContain("<b>Auth:</b> ANTHROPIC_API_KEY");
     expect(launch).toContain('<blockquote expandable>SCEN_NOTIFY cctask notify "halfway there');
     expect(
       texts.filter(
