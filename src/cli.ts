@@ -7,6 +7,7 @@ import { type CommandIo, processIo } from "./commands/io.js";
 import { ExitCode, isCctaskError } from "./errors.js";
 import { stateDir } from "./state-dir.js";
 import { describeStorageError } from "./storage.js";
+import { VERSION } from "./version.js";
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
   if (name === "--version" || name === "-V") {
-    io.out("0.1.0");
+    io.out(VERSION);
     return ExitCode.ok;
   }
   const load = COMMANDS[name];

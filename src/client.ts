@@ -7,7 +7,6 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { startDaemon } from "./daemon-start.js";
 import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "./errors.js";
 import type {
   ApiErrorBody,
@@ -168,7 +167,7 @@ export async function connectDaemon(
     if (!opts.autostart) throw new UnavailableError(`no cctask daemon is running for ${stateDir}`);
   }
   ensureStateDir(stateDir);
-  await startDaemon(stateDir, client);
+  await (await import("./daemon-start.js")).startDaemon(stateDir, client); // child_process only when needed
   if (opts.warn) warnConfigProblem(await client.health(), opts.warn);
   return client;
 }
@@ -191,7 +190,7 @@ export async function callDaemon<T>(stateDir: string, send: (c: DaemonClient) =>
     }
   }
   ensureStateDir(stateDir);
-  await startDaemon(stateDir, client);
+  await (await import("./daemon-start.js")).startDaemon(stateDir, client); // child_process only when needed
   return await send(client);
 }
 

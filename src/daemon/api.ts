@@ -16,6 +16,7 @@ import { secretsOf } from "../secret-env.js";
 import { describeStorageError } from "../storage.js";
 import { notificationsOfRun } from "../store/notifications.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
+import { VERSION } from "../version.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
 import type { DaemonContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
@@ -27,7 +28,6 @@ import type { Supervisor } from "./supervisor.js";
 import { isoTime, toNotificationView, toRunView } from "./view.js";
 
 const MAX_BODY = 64 * 1024 * 1024;
-export const VERSION = "0.1.0";
 
 export interface ApiDeps {
   ctx: DaemonContext;

@@ -7,7 +7,7 @@
 import type { Channel, SendRequest, SendResult, Target } from "./channel.js";
 import { type ApiAnswer, isNotModifiedError, isParseEntitiesError, redactToken } from "./telegram-errors.js";
 import { renderTelegram, renderTelegramPlain } from "./telegram-format.js";
-import { type BotApiConfig, callBotApi } from "./telegram-http.js";
+import { type BotApiConfig, callBotApi, DEFAULT_API_ROOT } from "./telegram-http.js";
 
 export interface TelegramChannelOptions {
   token: string;
@@ -21,7 +21,6 @@ export interface TelegramChannelOptions {
 
 type TelegramTarget = Extract<Target, { scheme: "telegram" }>;
 
-export const DEFAULT_API_ROOT = "https://api.telegram.org";
 const DEFAULT_TIMEOUT_MS = 15_000;
 const GENERAL_TOPIC = 1;
 
