@@ -75,7 +75,9 @@ describe("a real run reports on every channel kind", () => {
     const list = await settledNotifications(end.id, 5);
     const kinds = list.filter((n) => n.state === "delivered").map((n) => n.kind);
     expect(kinds[0]).toBe("launch");
-    expect(kinds[1]).toBe("session");
+    // 🚀 goes out when claude starts; a heartbeat may come before its init line names the session.
+    expect(kinds.filter((k) => k === "session")).toHaveLength(1);
+    expect(kinds.indexOf("session")).toBeLessThan(kinds.indexOf("update"));
     expect(kinds).toContain("update");
     expect(kinds).toContain("heartbeat");
     expect(kinds.at(-1)).toBe("final");
@@ -143,7 +145,7 @@ describe("a real run reports on every channel kind", () => {
       "-p",
       sb.project,
       "--timeout",
-      "2",
+      "6", // past claude's start-up on a loaded machine: the partial result needs its init and first turn
       "--notify",
       `telegram:${CHAT}`,
     ]);
@@ -151,7 +153,7 @@ describe("a real run reports on every channel kind", () => {
     const end = JSON.parse(r.stdout) as RunView;
     await settledNotifications(end.id, 3);
     const final = tg.calls.slice(before).find((c) => c.status === 200 && c.text?.startsWith("⏰"))!;
-    expect(final.text).toMatch(/^⏰ <b>Claude Code timed out after \d+s \(limit: 2s\)<\/b>/);
+    expect(final.text).toMatch(/^⏰ <b>Claude Code timed out after \d+s \(limit: 6s\)<\/b>/);
     expect(final.text).toMatch(/<b>Partial result \(\d+ chars\):<\/b>/);
   }, 60_000);
 });
