@@ -36,6 +36,13 @@ export interface FakeGatewayOptions {
   hooks?: { token: string; allowRequestSessionKey?: boolean; path?: string };
   /** sessions_send: keys that exist; absent: every key exists. */
   sessionKeys?: string[];
+  /**
+   * The channels the gateway can send on (configured, plugin loaded, linked); absent: every
+   * channel. A `message` send on any other channel fails the way 2026.9.6 fails it: the tool
+   * throws "Channel is unavailable: <channel>", which /tools/invoke turns into a bare HTTP 500
+   * (the reason is only in the gateway's log).
+   */
+  channels?: string[];
 }
 
 export interface HookCall {
@@ -109,6 +116,11 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       if (typeof args.message !== "string" || args.message === "") {
         return sendJson(res, 400, { ok: false, error: { type: "tool_error", message: "message required" } });
       }
+      if (opts.channels && !opts.channels.includes(String(args.channel)))
+        return sendJson(res, 500, {
+          ok: false,
+          error: { type: "tool_error", message: "tool execution failed" },
+        });
       const earlier = key === null ? undefined : sentByKey.get(key);
       if (earlier) return sendJson(res, 200, toolResult(earlier));
       messages.push(args);

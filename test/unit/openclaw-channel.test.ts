@@ -108,7 +108,34 @@ describe("OpenClawChannel", () => {
         description: "Channel is unavailable: whatsapp",
         retryAfterSeconds: null,
         permanent: true,
+        fix: "Fix: the gateway has no usable whatsapp channel; run `openclaw channels status`, then enable and link it (`openclaw channels login --channel whatsapp`)",
       },
     });
+  });
+
+  it("2026.9.6's bare 500 for a channel it cannot use: tried a few times, with where to look", async () => {
+    await gw.close();
+    gw = await startFakeGateway({ channels: ["telegram"] });
+    const channel = new OpenClawChannel({ gateway: { url: gw.url, token: gw.token } });
+    expect(await channel.send(request(final, null, "whatsapp"))).toEqual({
+      ok: false,
+      failure: {
+        kind: "remote",
+        status: 500,
+        description: "tool execution failed",
+        retryAfterSeconds: null,
+        permanent: false,
+        attemptsAllowed: 3,
+        fix:
+          'The gateway gives no reason over HTTP (its log does: "tools-invoke: tool execution failed: …"); ' +
+          "a channel that is not configured or not linked, or a target it does not know, fails this way. " +
+          "Fix: run `openclaw channels status` and check that whatsapp is configured and linked " +
+          "(`openclaw channels login --channel whatsapp`) and that -1009876 is the right target",
+      },
+    });
+    // the same answer with a reason is not bounded: a 5xx that says what failed is retried as usual
+    gw.inject({ type: "server-error", status: 502, message: "upstream unavailable" });
+    const r = await channel.send(request(final, null, "telegram"));
+    expect(r.ok === false && r.failure.kind === "remote" && r.failure.attemptsAllowed).toBeUndefined();
   });
 });
