@@ -27,7 +27,14 @@ export interface NotificationContent {
 
 export type Target =
   | { scheme: "telegram"; chatId: string; threadId: number | null }
-  | { scheme: "openclaw"; channel: string; target: string; threadId: string | null }
+  | {
+      scheme: "openclaw";
+      channel: string;
+      target: string;
+      threadId: string | null;
+      /** The channel account to send from (a WhatsApp number other than the default); absent: the default. */
+      accountId?: string;
+    }
   | { scheme: "webhook"; url: string }
   | { scheme: "console" };
 

@@ -63,7 +63,7 @@ export function renderOpenClawMessage(c: NotificationContent, limit = OPENCLAW_M
 
 /** The `message` tool's args for one send. `silent` is Telegram-only in OpenClaw's mapping. */
 export function buildMessageArgs(
-  target: { channel: string; target: string; threadId: string | null },
+  target: { channel: string; target: string; threadId: string | null; accountId?: string },
   content: NotificationContent,
   replyTo: string | null = null,
 ): Record<string, unknown> {
@@ -74,6 +74,8 @@ export function buildMessageArgs(
     message: renderOpenClawMessage(content),
     ...(target.channel === "telegram" && content.silent ? { silent: true } : {}),
     ...(target.threadId !== null ? { threadId: target.threadId } : {}),
+    // the message tool's own parameter (2026.9.6 message-tool-schema): the account to send from
+    ...(target.accountId ? { accountId: target.accountId } : {}),
     // a Telegram message id means nothing to another channel
     ...(target.channel === "telegram" && replyTo ? { replyTo } : {}),
   };
@@ -129,7 +131,7 @@ const UNEXPLAINED = "tool execution failed";
  */
 export function explainFailure(
   f: DeliveryFailure,
-  t: { channel: string; target: string; accountId?: string | null },
+  t: { channel: string; target: string; accountId?: string },
 ): DeliveryFailure {
   if (f.kind !== "remote") return f;
   if (f.status === 500 && f.description === UNEXPLAINED)
@@ -149,7 +151,7 @@ export function explainFailure(
 
 function permanentFix(
   f: Extract<DeliveryFailure, { kind: "remote" }>,
-  t: { channel: string; target: string; accountId?: string | null },
+  t: { channel: string; target: string; accountId?: string },
 ): string | null {
   const d = f.description;
   if (/channel is unavailable|unknown channel/i.test(d))

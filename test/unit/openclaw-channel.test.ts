@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NotificationContent, SendRequest } from "../../src/notify/channel.js";
-import { OPENCLAW_MESSAGE_LIMIT, OpenClawChannel, renderOpenClawMessage } from "../../src/notify/openclaw.js";
+import {
+  buildMessageArgs,
+  OPENCLAW_MESSAGE_LIMIT,
+  OpenClawChannel,
+  renderOpenClawMessage,
+} from "../../src/notify/openclaw.js";
+import { formatTarget, parseTarget } from "../../src/notify/targets.js";
 import { type FakeGateway, startFakeGateway } from "../fakes/gateway.js";
 
 const final: NotificationContent = {
@@ -95,6 +101,37 @@ describe("OpenClawChannel", () => {
       target: "-1009876",
       message: renderOpenClawMessage(final),
     });
+  });
+
+  it("a target's account goes to the message tool as accountId (its parameter in 2026.9.6)", async () => {
+    const target = parseTarget("openclaw:whatsapp:120363012345678901@g.us:account:work");
+    expect(target).toEqual({
+      scheme: "openclaw",
+      channel: "whatsapp",
+      target: "120363012345678901@g.us",
+      threadId: null,
+      accountId: "work",
+    });
+    expect(formatTarget(target)).toBe("openclaw:whatsapp:120363012345678901@g.us:account:work");
+    const channel = new OpenClawChannel({ gateway: { url: gw.url, token: gw.token } });
+    await channel.send({ ...request(final), target });
+    expect(gw.messages[0]).toEqual({
+      action: "send",
+      channel: "whatsapp",
+      target: "120363012345678901@g.us",
+      accountId: "work",
+      message: renderOpenClawMessage(final),
+    });
+    // with a thread as well (Slack), in that order
+    const slack = parseTarget("openclaw:slack:channel:C01:topic:1712345678.1:account:team-2");
+    expect(buildMessageArgs(slack as Extract<typeof slack, { scheme: "openclaw" }>, final)).toMatchObject({
+      target: "channel:C01",
+      threadId: "1712345678.1",
+      accountId: "team-2",
+    });
+    expect(() => parseTarget("openclaw:whatsapp:120363012345678901@g.us:account:bad id")).toThrow(
+      /"bad id" is not an OpenClaw account id \(letters, digits, _ and -, e\.g\. work\)/,
+    );
   });
 
   it("passes a tool failure through as a remote failure", async () => {
