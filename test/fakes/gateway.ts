@@ -22,6 +22,11 @@ export type GatewayFault =
   | { type: "tool-error"; status?: "error" | "forbidden" | "timeout" | "failed"; error: string }
   | { type: "rate-limit"; retryAfter: number }
   | { type: "server-error"; status?: number; message?: string }
+  /**
+   * /hooks/agent while a run on the same session key is in progress: 2026.9.6 waits for
+   * admission, then answers 503 without starting the run (openclaw-gateway-contract.test.ts).
+   */
+  | { type: "admission-timeout" }
   /** Close the socket without answering. */
   | { type: "drop" }
   /** Never answer (until the fake is closed). */
@@ -236,6 +241,12 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
         return sendJson(res, fault.status ?? 500, {
           ok: false,
           error: { type: "tool_error", message: fault.message ?? "tool execution failed" },
+        });
+      case "admission-timeout":
+        return sendJson(res, 503, {
+          ok: false,
+          error: "hook agent run did not start before admission timeout",
+          runId: randomUUID(),
         });
       case "drop":
         return res.socket?.destroy();
