@@ -29,6 +29,7 @@ export const OpenClawRouteSchema = z
     channel: nullableText,
     target: nullableText,
     threadId: nullableText,
+    accountId: z.string().min(1).optional(),
     replyTo: nullableText,
     sessionId: nullableText,
     wakeKey: z.string().min(1),

@@ -27,7 +27,14 @@ export interface NotificationContent {
 
 export type Target =
   | { scheme: "telegram"; chatId: string; threadId: number | null }
-  | { scheme: "openclaw"; channel: string; target: string; threadId: string | null }
+  | {
+      scheme: "openclaw";
+      channel: string;
+      target: string;
+      threadId: string | null;
+      /** The channel account to send from (a WhatsApp number other than the default); absent: the default. */
+      accountId?: string;
+    }
   | { scheme: "webhook"; url: string }
   | { scheme: "console" };
 
@@ -41,6 +48,13 @@ export type DeliveryFailure =
       retryAfterSeconds: number | null;
       /** The service said this will never work for this target (401, 403, chat/thread not found…). */
       permanent: boolean;
+      /**
+       * The answer does not say whether a retry can help (a bare "it failed"): try at most this
+       * many times in a row, then fail, instead of retrying until the notification is too old.
+       */
+      attemptsAllowed?: number;
+      /** What the user can do about it, added to the reason when the notification fails for good. */
+      fix?: string;
     }
   | {
       kind: "network";
