@@ -8,6 +8,7 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import { emptyProgress, fold } from "../agents/claude/fold.js";
 import { parseLine } from "../agents/claude/parse.js";
 import type { RunProgress } from "../agents/claude/progress.js";
+import { LineTail } from "../line-tail.js";
 import type { StopRequest } from "../run-state.js";
 import { describeStorageError, isDiskFull } from "../storage.js";
 import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
@@ -17,7 +18,6 @@ import { isSameProcess, signalGroup } from "./proc.js";
 import { reapGroup } from "./reap.js";
 import { recordSessionSeen } from "./registry.js";
 import { readAgentPid } from "./spawn.js";
-import { LineTail } from "./tail.js";
 
 const POLL_MS = 1000;
 const PERSIST_MS = 1000;

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import type { Config } from "../config.js";
-import { loadOpenClawConfig, resolveGateway, resolveTelegramFromOpenClaw } from "../openclaw/config.js";
-import type { GatewayEndpoint } from "../openclaw/gateway.js";
+import { loadOpenClawConfig, resolveGateway, resolveTelegramFromOpenClaw } from "./config.js";
+import type { GatewayEndpoint } from "./gateway.js";
 
 export interface Credentials {
   telegram: { token: string; apiRoot: string } | null;
