@@ -183,7 +183,7 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
   kick(d.ctx, d.supervisor);
   const deadline = Date.now() + d.ctx.config.launchWaitSeconds * 1000;
   for (;;) {
-    const agentPid = d.supervisor.agentPid(created.id);
+    const agentPid = d.supervisor.recordAgentPid(created.id);
     const row = getRun(d.ctx.db, created.id)!;
     if (row.state === "queued" || isFinal(row.state)) return view(d, row);
     const initSeen = (d.supervisor.progressOf(row.id)?.initCount ?? 0) > 0;
