@@ -23,7 +23,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sessions: async () => (await import("./commands/sessions.js")).sessionsCommand,
   notify: async () => (await import("./commands/notify.js")).notifyCommand,
   notifications: async () => (await import("./commands/notify.js")).notificationsCommand,
-  daemon: async () => (await import("./commands/daemon.js")).daemonCommand,
+  daemon: async () => {
+    const { daemonCommand } = await import("./commands/daemon.js");
+    // The entry point to the daemon: cli.ts alone may load it (the layer table, scripts/check-layers.mjs).
+    return (argv, io) => daemonCommand(argv, io, () => import("./daemon/main.js"));
+  },
   openclaw: async () => (await import("./commands/openclaw.js")).openclawCommand,
 };
 

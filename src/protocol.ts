@@ -17,7 +17,7 @@
  * Errors: { error: { kind, message } } with 400 (usage), 404 (not found), 500 (internal).
  */
 import { z } from "zod";
-import type { OpenClawRoute, WakePreview } from "./openclaw/route.js";
+import type { OpenClawRoute, WakePreview } from "./route.js";
 import type { RunState } from "./run-state.js";
 
 const nullableText = z.string().min(1).nullable();
@@ -40,7 +40,7 @@ export const OpenClawRouteSchema = z
   })
   .strict() satisfies z.ZodType<OpenClawRoute>;
 
-/** The original skill's routing flags (openclaw/route.ts RoutingRequest), checked again by the daemon. */
+/** The original skill's routing flags (route.ts RoutingRequest), checked again by the daemon. */
 export const RoutingRequestSchema = z
   .object({
     session: z.string().min(1),

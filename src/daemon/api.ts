@@ -194,7 +194,7 @@ async function awaitLaunch(d: ApiDeps, id: string, waitInit: boolean): Promise<R
   const initDeadline = Date.now() + (waitInit ? d.ctx.config.launchWaitSeconds * 1000 : 0);
   const forkDeadline = Math.max(initDeadline, Date.now()) + 5000; // never hang a launch on a slow fork
   for (;;) {
-    const agentPid = d.supervisor.agentPid(id);
+    const agentPid = d.supervisor.recordAgentPid(id);
     const row = getRun(d.ctx.db, id)!;
     if (row.state === "queued" || isFinal(row.state)) return view(d, row);
     const initSeen = (d.supervisor.progressOf(id)?.initCount ?? 0) > 0;

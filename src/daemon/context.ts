@@ -2,8 +2,8 @@
 import { EventEmitter } from "node:events";
 import { join } from "node:path";
 import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
 import type { Db } from "../store/db.js";
-import type { Logger } from "./log.js";
 import type { SpaceReserve } from "./reserve.js";
 import { RUN_FILES } from "./spawn.js";
 

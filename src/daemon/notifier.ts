@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
-import { type Credentials, resolveCredentials } from "../notify/credentials.js";
 import {
   ChannelRegistry,
   formatTarget,
@@ -24,6 +23,7 @@ import {
 } from "../notify/messages.js";
 import { Outbox } from "../notify/outbox.js";
 import { validateWebhookUrl } from "../notify/webhook.js";
+import { type Credentials, resolveCredentials } from "../openclaw/credentials.js";
 import { checkGateway } from "../openclaw/gateway.js";
 import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";

@@ -2,9 +2,9 @@
  * What each notification says, from a RunView, independent of channel. The original's messages
  * are the baseline (seed-behaviour §7); channels escape and lay them out.
  */
-import { formatCost, formatDuration, formatTokens } from "../commands/format.js";
 import type { RunView } from "../protocol.js";
 import { escapeControl } from "../text.js";
+import { formatCost, formatDuration, formatTokens } from "../units.js";
 import type { NotificationContent } from "./channel.js";
 
 const PROMPT_PREVIEW = 3500;

@@ -6,9 +6,6 @@ import http from "node:http";
 import https from "node:https";
 import { type ApiAnswer, classifyReply, describeNetworkError, type RawReply } from "./telegram-errors.js";
 
-/** Telegram's own Bot API server; `telegram.apiRoot` (or a local Bot API server) replaces it. */
-export const DEFAULT_API_ROOT = "https://api.telegram.org";
-
 export interface BotApiConfig {
   token: string;
   /** Server root only, without a trailing slash or /bot<token> (telegram.md §8). */

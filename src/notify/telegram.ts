@@ -4,10 +4,11 @@
  * data for the retry policy. A wrong thread is a failure, never a silent post to the main chat
  * (telegram.md §5). No retries happen here.
  */
+import { DEFAULT_API_ROOT } from "../notification.js";
 import type { Channel, SendRequest, SendResult, Target } from "./channel.js";
 import { type ApiAnswer, isNotModifiedError, isParseEntitiesError, redactToken } from "./telegram-errors.js";
 import { renderTelegram, renderTelegramPlain } from "./telegram-format.js";
-import { type BotApiConfig, callBotApi, DEFAULT_API_ROOT } from "./telegram-http.js";
+import { type BotApiConfig, callBotApi } from "./telegram-http.js";
 
 export interface TelegramChannelOptions {
   token: string;

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import type { Config } from "../config.js";
-import { loadOpenClawConfig, resolveGateway, resolveTelegramFromOpenClaw } from "../openclaw/config.js";
-import type { GatewayEndpoint } from "../openclaw/gateway.js";
-import { DEFAULT_API_ROOT } from "./telegram-http.js";
+import { DEFAULT_API_ROOT } from "../notification.js";
+import { loadOpenClawConfig, resolveGateway, resolveTelegramFromOpenClaw } from "./config.js";
+import type { GatewayEndpoint } from "./gateway.js";
 
 export interface Credentials {
   telegram: { token: string; apiRoot: string } | null;
