@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "../errors.js";
+import { isAlive } from "../platform/process.js";
 import {
   type ApiErrorBody,
   type Health,
@@ -19,7 +20,6 @@ import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "..
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
 import type { DaemonContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
-import { isAlive } from "./proc.js";
 import { routeForRun, validateRouting } from "./routing.js";
 import { endUnstarted, kick } from "./scheduler.js";
 import { submitRun, tokenMatches } from "./submit.js";
