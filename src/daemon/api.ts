@@ -187,7 +187,8 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
     const row = getRun(d.ctx.db, created.id)!;
     if (row.state === "queued" || isFinal(row.state)) return view(d, row);
     const initSeen = (d.supervisor.progressOf(row.id)?.initCount ?? 0) > 0;
-    if (agentPid !== null && isAlive(agentPid) && (initSeen || Date.now() >= deadline)) return view(d, row);
+    // isAlive last: where it is read from ps (macOS) it costs a process spawn.
+    if (agentPid !== null && (initSeen || Date.now() >= deadline) && isAlive(agentPid)) return view(d, row);
     if (Date.now() >= deadline + 2000) return view(d, row); // never hang a launch on a slow fork
     await new Promise((r) => setTimeout(r, 20));
   }
