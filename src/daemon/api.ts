@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "../errors.js";
+import { isAlive } from "../platform/process.js";
 import {
   type ApiErrorBody,
   type Health,
@@ -20,7 +21,6 @@ import { VERSION } from "../version.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
 import type { DaemonContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
-import { isAlive } from "./proc.js";
 import { routeForRun, validateRouting } from "./routing.js";
 import { endUnstarted, kick } from "./scheduler.js";
 import { submitRun, tokenMatches } from "./submit.js";
@@ -198,7 +198,8 @@ async function awaitLaunch(d: ApiDeps, id: string, waitInit: boolean): Promise<R
     const row = getRun(d.ctx.db, id)!;
     if (row.state === "queued" || isFinal(row.state)) return view(d, row);
     const initSeen = (d.supervisor.progressOf(id)?.initCount ?? 0) > 0;
-    if (agentPid !== null && isAlive(agentPid) && (initSeen || Date.now() >= initDeadline))
+    // isAlive last: where it is read from ps (macOS) it costs a process spawn.
+    if (agentPid !== null && (initSeen || Date.now() >= initDeadline) && isAlive(agentPid))
       return view(d, row);
     if (Date.now() >= forkDeadline) return view(d, row);
     await new Promise((r) => setTimeout(r, 5));
