@@ -32,8 +32,9 @@ import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.j
 import { activeRuns, endedWithoutFinal, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { LaunchCredentials } from "./launch-credentials.js";
+import { publish } from "./publish.js";
 import type { Supervisor } from "./supervisor.js";
-import { toRunView } from "./view.js";
+import { isoTime, toRunView } from "./view.js";
 
 const LAUNCH_FALLBACK_MS = 5000;
 const TICK_MS = 1000;
@@ -71,6 +72,12 @@ export class Notifier {
       },
       channelFor: (t) => this.registry.channelFor(t),
       heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
+      onOutcome: (o) =>
+        publish(ctx, {
+          type: "notification",
+          ...o,
+          retryAt: isoTime(o.retryAt),
+        }),
       onStorageError: (e) => {
         if (isDiskFull(e)) ctx.reserve?.release();
       },
@@ -201,6 +208,7 @@ export class Notifier {
   }
 
   update(row: RunRow, text: string): number {
+    publish(this.ctx, { type: "agent.update", runId: row.id, text });
     this.launch(row);
     this.put(row, "update", nextSeq(this.ctx.db, row.id, "update"), updateMessage(this.view(row), text));
     return row.spec.notify.length;
