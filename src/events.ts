@@ -63,6 +63,11 @@ export type EventBody =
       status: string | null;
     };
 
+/** The daemon writes a comment line at least this often; a client that hears nothing for 3× as long reconnects. */
+export const EVENTS_HEARTBEAT_MS = 15_000;
+/** Response header of GET /events: the id the stream starts after (to resume from, if it drops before any event). */
+export const EVENTS_AFTER_HEADER = "cctask-events-after";
+
 export type NotificationOutcome = "sent" | "retrying" | "failed" | "uncertain";
 export type EventType = EventBody["type"];
 

@@ -3,15 +3,15 @@
  * `id: <id>`, `event: <type>`, `data: <CctaskEvent as JSON>`. A client resumes after a disconnect
  * with the Last-Event-ID header (or ?after=): it gets every stored event after that id, in order,
  * then the live ones. Without either, the stream starts with the next event. A comment line every
- * HEARTBEAT_MS lets a client notice a connection that died without closing.
+ * EVENTS_HEARTBEAT_MS lets a client notice a connection that died without closing.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { UsageError } from "../errors.js";
+import { EVENTS_AFTER_HEADER, EVENTS_HEARTBEAT_MS } from "../events.js";
 import { eventsAfter, lastEventId } from "../store/events.js";
 import type { DaemonContext } from "./context.js";
 import { isoTime } from "./view.js";
 
-export const HEARTBEAT_MS = 15_000;
 const BATCH = 500;
 
 export interface EventsQuery {
@@ -53,6 +53,7 @@ export function streamEvents(ctx: DaemonContext, res: ServerResponse, q: EventsQ
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-store",
     connection: "keep-alive",
+    [EVENTS_AFTER_HEADER]: String(cursor),
   });
   res.write(`: events after ${cursor}${q.runId ? ` of run ${q.runId}` : ""}\n\n`);
 
@@ -91,7 +92,7 @@ export function streamEvents(ctx: DaemonContext, res: ServerResponse, q: EventsQ
     scheduled = true;
     setImmediate(flush);
   };
-  const beat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
+  const beat = setInterval(() => res.write(": ping\n\n"), EVENTS_HEARTBEAT_MS);
   ctx.events.on("event", schedule);
   res.on("close", () => {
     closed = true;
