@@ -9,7 +9,7 @@
  *   agent.update  the agent posted an update with `cctask notify`
  *   notification  a notification was sent, will be retried, failed for good, or may have arrived
  *   wake          the OpenClaw session that launched the run was woken, or could not be
- *   session       the session registry changed (seen, ended, labelled, forgotten, imported)
+ *   session       the session registry changed (a run's session seen or ended, labelled, forgotten)
  */
 import type { ActiveState, FailureReason, FinalState } from "./run-state.js";
 
@@ -59,7 +59,7 @@ export type EventBody =
       type: "session";
       runId: string | null;
       sessionId: string;
-      change: "seen" | "ended" | "labelled" | "forgotten" | "imported";
+      change: "seen" | "ended" | "labelled" | "forgotten";
       status: string | null;
     };
 

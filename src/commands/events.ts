@@ -11,7 +11,7 @@ export const EVENTS_HELP = `Usage: cctask events [--run RUN] [--after ID] [--jso
 Prints what the daemon does as it happens, one line per event, until interrupted (Ctrl-C):
 runs queued, started and ended, the agent's progress (at most once a second per run) and its
 own updates, each notification's outcome (sent, retrying, failed, uncertain), wakes of OpenClaw
-sessions, and changes to the session registry.
+sessions, and changes to the session registry (seen, ended, labelled, forgotten).
 
   --run RUN   only this run's events (an id or a unique prefix)
   --after ID  first the stored events after this id (0: all kept, up to 7 days), then the new ones

@@ -28,9 +28,10 @@ import { checkGateway } from "../openclaw/gateway.js";
 import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";
 import { isDiskFull } from "../storage.js";
-import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
+import { enqueue, nextSeq } from "../store/notifications.js";
 import { activeRuns, endedWithoutFinal, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { settleInterruptedSends } from "./interrupted-sends.js";
 import { LaunchCredentials } from "./launch-credentials.js";
 import { publish } from "./publish.js";
 import type { Supervisor } from "./supervisor.js";
@@ -90,7 +91,7 @@ export class Notifier {
   }
 
   start(): void {
-    const { resent, uncertain } = markInterruptedSends(this.ctx.db, Date.now());
+    const { resent, uncertain } = settleInterruptedSends(this.ctx);
     if (uncertain > 0)
       this.ctx.log.warn(
         `outbox: ${uncertain} progress send(s) were in flight when the last daemon stopped; not resent (at most once)`,
