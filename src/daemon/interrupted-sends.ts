@@ -6,6 +6,7 @@ import { isResentWhenUnknown } from "../notify/outbox.js";
 import { inFlightSends, markInterruptedSends } from "../store/notifications.js";
 import type { DaemonContext } from "./context.js";
 import { publish } from "./publish.js";
+import { isoTime } from "./view.js";
 
 export function settleInterruptedSends(ctx: DaemonContext): { resent: number; uncertain: number } {
   const cut = inFlightSends(ctx.db);
@@ -22,7 +23,7 @@ export function settleInterruptedSends(ctx: DaemonContext): { resent: number; un
       detail: resent
         ? "the daemon stopped during this send; it is sent again from the part in flight"
         : "the daemon stopped during this send; it may or may not have arrived",
-      retryAt: null,
+      retryAt: resent ? isoTime(Date.now()) : null,
     });
   }
   return counts;
