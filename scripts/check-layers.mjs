@@ -39,6 +39,8 @@ const TOP_LEVEL = {
   "protocol.ts": "protocol",
   // How the client starts a daemon that is not running.
   "daemon-start.ts": "client",
+  // The CLI side of GET /events.
+  "client-events.ts": "client",
 };
 
 /**

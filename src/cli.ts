@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ps: async () => (await import("./commands/status.js")).listCommand,
   logs: async () => (await import("./commands/logs.js")).logsCommand,
   wait: async () => (await import("./commands/wait.js")).waitCommand,
+  events: async () => (await import("./commands/events.js")).eventsCommand,
   cancel: async () => (await import("./commands/wait.js")).cancelCommand,
   result: async () => (await import("./commands/wait.js")).resultCommand,
   sessions: async () => (await import("./commands/sessions.js")).sessionsCommand,
@@ -40,6 +41,7 @@ Usage: cctask <command> [options]
   list     recent runs (alias: ps)
   logs     a run's events, readable (-f to follow, --raw for JSONL)
   wait     block until runs end; the exit code tells the outcome
+  events   what the daemon does, as it happens (--json: JSON Lines, for scripts)
   cancel   stop a run
   result   print a run's final text
   notify   (for the agent inside a run) post a progress update

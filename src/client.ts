@@ -6,8 +6,10 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { type FollowOptions, followEvents } from "./client-events.js";
 import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "./errors.js";
+import type { CctaskEvent } from "./events.js";
 import type {
   ApiErrorBody,
   Health,
@@ -109,6 +111,17 @@ export class DaemonClient {
   }
   importSessions(req: ImportRequest): Promise<ImportResult> {
     return this.call("POST", "/sessions/import", req);
+  }
+  /**
+   * The daemon's events (GET /events), as they happen, until opts.signal aborts. After a
+   * disconnect it connects again (starting a daemon if none runs) and resumes after the last
+   * event it yielded: no gap, no repeat.
+   */
+  events(opts: FollowOptions = {}): AsyncGenerator<CctaskEvent> {
+    const reconnect = async () => {
+      await connectDaemon(dirname(this.socketPath), { autostart: true });
+    };
+    return followEvents({ socketPath: this.socketPath, toError, reconnect }, opts);
   }
   shutdown(): Promise<Health> {
     return this.call("POST", "/shutdown");

@@ -2,7 +2,7 @@
  * The local API between the CLI and the daemon: HTTP over a unix socket in the 0700 state
  * directory (the socket is 0600, so only the owner can talk to it). Bodies are JSON.
  *   POST /runs               SubmitRequest → RunView (the launch receipt, once the agent's PID is alive)
- *   GET  /runs?all=1&limit=N → RunView[]
+ *   GET  /runs?active=1&limit=N → RunView[]
  *   GET  /runs/:id           → RunView (id or unique prefix)
  *   GET  /runs/:id/wait?timeoutMs=N → RunView (returns when the run has ended or on timeout)
  *   POST /runs/:id/cancel    → RunView
@@ -12,6 +12,7 @@
  *   POST /runs/:id/notify {text} (Authorization: Bearer <run token>) → {targets}
  *   GET  /runs/:id/notifications → NotificationView[]
  *   POST /routing/validate   ValidateRoutingRequest → RoutingReport (--validate-only; starts nothing)
+ *   GET  /events?run=ID&after=N → text/event-stream of CctaskEvent (events.ts; Last-Event-ID resumes)
  *   GET  /health             → Health
  *   POST /shutdown           → Health
  * Errors: { error: { kind, message } } with 400 (usage), 404 (not found), 500 (internal).

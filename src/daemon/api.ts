@@ -18,6 +18,7 @@ import { describeStorageError } from "../storage.js";
 import { notificationsOfRun } from "../store/notifications.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
 import { VERSION } from "../version.js";
+import { eventsQuery, streamEvents } from "./api-events.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
 import type { DaemonContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
@@ -63,6 +64,12 @@ async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Pro
     d.notifier.acceptLaunchCredentials(secretsOf(parsed.data.secrets ?? {}));
     return send(res, 200, await validateRouting(d.ctx, d.notifier, parsed.data));
   }
+  if (method === "GET" && url.pathname === "/events")
+    return streamEvents(
+      d.ctx,
+      res,
+      eventsQuery(d.ctx, req, url, (id) => resolveRun(d, id).id),
+    );
   if (parts[0] !== "runs") throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
   if (parts.length === 1 && method === "POST") return send(res, 200, await submit(d, await readJson(req)));
   if (parts.length === 1 && method === "GET") {

@@ -19,8 +19,10 @@ export interface DaemonContext {
   /** Disk space set aside to record outcomes when the disk is full (absent in tests that need none). */
   reserve?: SpaceReserve;
   /**
-   * "started" (runId) once the agent's PID is known; "session" (runId, sessionId) at its init
-   * line; "ended" (runId) after the final outcome is stored.
+   * In-process signals: "started" (runId) once the agent's PID is known; "session" (runId,
+   * sessionId) when the agent's init names its session; "ended" (runId) after a run's outcome is
+   * stored; "event" () after an event was stored for GET /events (publish.ts; the stream reads it
+   * from the events table).
    */
   events: EventEmitter;
   startedAt: number;

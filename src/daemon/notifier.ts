@@ -28,12 +28,14 @@ import { checkGateway } from "../openclaw/gateway.js";
 import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";
 import { isDiskFull } from "../storage.js";
-import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
+import { enqueue, nextSeq } from "../store/notifications.js";
 import { activeRuns, endedWithoutFinal, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { settleInterruptedSends } from "./interrupted-sends.js";
 import { LaunchCredentials } from "./launch-credentials.js";
+import { publish } from "./publish.js";
 import type { Supervisor } from "./supervisor.js";
-import { toRunView } from "./view.js";
+import { isoTime, toRunView } from "./view.js";
 
 const LAUNCH_FALLBACK_MS = 5000;
 const TICK_MS = 1000;
@@ -71,6 +73,12 @@ export class Notifier {
       },
       channelFor: (t) => this.registry.channelFor(t),
       heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
+      onOutcome: (o) =>
+        publish(ctx, {
+          type: "notification",
+          ...o,
+          retryAt: isoTime(o.retryAt),
+        }),
       onStorageError: (e) => {
         if (isDiskFull(e)) ctx.reserve?.release();
       },
@@ -83,7 +91,7 @@ export class Notifier {
   }
 
   start(): void {
-    const { resent, uncertain } = markInterruptedSends(this.ctx.db, Date.now());
+    const { resent, uncertain } = settleInterruptedSends(this.ctx);
     if (uncertain > 0)
       this.ctx.log.warn(
         `outbox: ${uncertain} progress send(s) were in flight when the last daemon stopped; not resent (at most once)`,
@@ -208,6 +216,7 @@ export class Notifier {
   }
 
   update(row: RunRow, text: string): number {
+    publish(this.ctx, { type: "agent.update", runId: row.id, text });
     this.launch(row);
     this.put(row, "update", nextSeq(this.ctx.db, row.id, "update"), updateMessage(this.view(row), text));
     return row.spec.notify.length;

@@ -16,6 +16,7 @@ import { describeStorageError } from "../storage.js";
 import { activeRunsOnSession, getRun, insertRun, type RunRow } from "../store/runs.js";
 import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { publish } from "./publish.js";
 import { planIteration, resolveResume, resumePrompt } from "./resume.js";
 
 const ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // no i, l, o, u: easy to read aloud and type
@@ -108,7 +109,7 @@ export function submitRun(
       mkdirSync(projectDir, { recursive: true });
       chmodSync(projectDir, 0o777 & ~req.umask); // the daemon's own umask is 077; the project is the user's
     }
-    return insertRun(ctx.db, {
+    const row = insertRun(ctx.db, {
       id,
       projectDir,
       taskSummary: summarize(req.task),
@@ -116,6 +117,8 @@ export function submitRun(
       notifyTokenHash: hashToken(runToken),
       now: Date.now(),
     });
+    publish(ctx, { type: "run.state", runId: id, state: "queued", task: row.taskSummary, projectDir });
+    return row;
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     const storage = describeStorageError(e, ctx.stateDir);

@@ -14,6 +14,7 @@ import { describeStorageError, isDiskFull } from "../storage.js";
 import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { endWithInternalError, finishRun } from "./finish.js";
+import { publishProgress } from "./progress-event.js";
 import { reapGroup } from "./reap.js";
 import { recordSessionSeen } from "./registry.js";
 import { newWatch, type Watch, watchdogView } from "./run-watch.js";
@@ -172,6 +173,7 @@ export class Supervisor {
   private persist(w: Watch): void {
     if (!w.dirty) return;
     saveProgress(this.ctx.db, w.row.id, { progress: w.progress, offset: w.tail.offset, now: Date.now() });
+    publishProgress(this.ctx, w.row.id, w.progress);
     w.dirty = false;
     w.lastPersist = Date.now();
   }
