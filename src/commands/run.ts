@@ -12,7 +12,7 @@ import { formatTarget, parseTarget } from "../notify/targets.js";
 import { projectDirProblem } from "../project-dir.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES } from "../run-spec.js";
-import { configPath, stateDir } from "../state-dir.js";
+import { configPath, stateDir, statePath } from "../state-dir.js";
 import { escapeControl, quoted } from "../text.js";
 import { type Parsed, parseCommandArgs, positiveNumber, str, timeoutSeconds, wholeNumber } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
@@ -146,7 +146,9 @@ async function buildRequest(args: Parsed, io: CommandIo, home: string): Promise<
   const projectRaw = str(v.project);
   if (projectRaw !== undefined && projectRaw.trim() === "")
     throw new UsageError("--project is empty; pass a directory, e.g. --project ~/projects/app");
-  const projectDir = projectRaw ? resolve(io.cwd, expandHome(projectRaw, io.env)) : join(home, "scratch");
+  const projectDir = projectRaw
+    ? resolve(io.cwd, expandHome(projectRaw, io.env))
+    : statePath(home, "scratch");
   const createProject = Boolean(v["create-project"]) || projectRaw === undefined;
   const problem = projectDirProblem(projectDir, createProject);
   if (problem) throw new UsageError(problem);

@@ -5,12 +5,13 @@
  */
 
 import { readFileSync, rmSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter } from "node:path";
 import { isExecutableFile } from "../agents/claude/bin.js";
 import { buildClaudeArgs } from "../agents/claude/command.js";
 import { agentEnvironment } from "../config.js";
 import { projectDirProblem } from "../project-dir.js";
 import type { Outcome } from "../run-state.js";
+import { statePath } from "../state-dir.js";
 import { activeRuns, markStarted, type RunRow } from "../store/runs.js";
 import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
@@ -129,7 +130,7 @@ export function endUnstarted(ctx: DaemonContext, row: RunRow, outcome: Outcome):
  */
 function runEnvironment(ctx: DaemonContext, row: RunRow, saved: SavedLaunch): Record<string, string> {
   const env = agentEnvironment(saved.env);
-  const bin = join(ctx.stateDir, "bin");
+  const bin = statePath(ctx.stateDir, "bin");
   return {
     ...env,
     CCTASK_HOME: ctx.stateDir,
