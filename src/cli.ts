@@ -7,6 +7,7 @@ import { type CommandIo, processIo } from "./commands/io.js";
 import { ExitCode, isCctaskError } from "./errors.js";
 import { stateDir } from "./state-dir.js";
 import { describeStorageError } from "./storage.js";
+import { VERSION } from "./version.js";
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
@@ -23,7 +24,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sessions: async () => (await import("./commands/sessions.js")).sessionsCommand,
   notify: async () => (await import("./commands/notify.js")).notifyCommand,
   notifications: async () => (await import("./commands/notify.js")).notificationsCommand,
-  daemon: async () => (await import("./commands/daemon.js")).daemonCommand,
+  daemon: async () => {
+    const { daemonCommand } = await import("./commands/daemon.js");
+    // The entry point to the daemon: cli.ts alone may load it (the layer table, scripts/check-layers.mjs).
+    return (argv, io) => daemonCommand(argv, io, () => import("./daemon/main.js"));
+  },
   openclaw: async () => (await import("./commands/openclaw.js")).openclawCommand,
 };
 
@@ -56,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
   if (name === "--version" || name === "-V") {
-    io.out("0.1.0");
+    io.out(VERSION);
     return ExitCode.ok;
   }
   const load = COMMANDS[name];

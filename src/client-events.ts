@@ -4,6 +4,7 @@
  * across a daemon restart (the ids are stored). Used through DaemonClient.events.
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { UnavailableError } from "./errors.js";
 import { type CctaskEvent, EVENTS_AFTER_HEADER, EVENTS_HEARTBEAT_MS, isEvent } from "./events.js";
 import type { ApiErrorBody } from "./protocol.js";
@@ -83,11 +84,10 @@ function openStream(
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
-        socketPath: deps.socketPath,
+        createConnection: () => connect(deps.socketPath), // no agent: see DaemonClient.call
         method: "GET",
         path,
         headers: q.after === null ? {} : { "last-event-id": String(q.after) },
-        agent: false,
         signal: q.signal,
         timeout: DEAD_AFTER_MS, // heartbeats arrive well within it
       },

@@ -1,8 +1,8 @@
 /** `cctask logs RUN [-f] [--raw]`: the run's events as they happen, readable or as raw JSONL. */
 import { parseLine } from "../agents/claude/parse.js";
 import { connectDaemon } from "../client.js";
-import { LineTail } from "../daemon/tail.js";
 import { UsageError } from "../errors.js";
+import { LineTail } from "../line-tail.js";
 import { isFinal } from "../run-state.js";
 import { stateDir } from "../state-dir.js";
 import { parseCommandArgs } from "./args.js";

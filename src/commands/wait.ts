@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { connectDaemon, type DaemonClient, isNoDaemon } from "../client.js";
-import { LineTail } from "../daemon/tail.js";
 import { UsageError } from "../errors.js";
+import { LineTail } from "../line-tail.js";
 import type { RunView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
 import { stateDir } from "../state-dir.js";

@@ -1,13 +1,12 @@
 /**
- * Turns run events into outbox rows: 🚀 launch (once the agent's init names its model and auth,
- * or after a few seconds without), 📝 session, 📡 heartbeats, 📡 the agent's own updates, and
+ * Turns run events into outbox rows: 🚀 launch (as soon as the agent's process runs), 📝 session
+ * (with the model and auth its init line names), 📡 heartbeats, 📡 the agent's own updates, and
  * exactly one final message. Runs without targets cause nothing here.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
-import { type Credentials, resolveCredentials } from "../notify/credentials.js";
 import {
   ChannelRegistry,
   formatTarget,
@@ -24,6 +23,7 @@ import {
 } from "../notify/messages.js";
 import { Outbox } from "../notify/outbox.js";
 import { validateWebhookUrl } from "../notify/webhook.js";
+import { type Credentials, resolveCredentials } from "../openclaw/credentials.js";
 import { checkGateway } from "../openclaw/gateway.js";
 import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";
@@ -101,6 +101,7 @@ export class Notifier {
         `outbox: ${resent} final(s) were in flight when the last daemon stopped; sending again from the part in flight (at least once)`,
       );
     this.repairFinals();
+    this.ctx.events.on("started", (runId: string) => this.onStarted(runId));
     this.ctx.events.on("session", (runId: string, sessionId: string) => this.onSession(runId, sessionId));
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.outbox.kick();
@@ -199,6 +200,12 @@ export class Notifier {
     if (row.startedAt === null || this.launched.has(row.id)) return; // a run that never started was not launched
     this.launched.add(row.id);
     this.put(row, "launch", 1, launchMessage(this.view(row), this.task(row)));
+  }
+
+  /** 🚀 as soon as the agent runs: what only its init line knows follows in the 📝 message. */
+  private onStarted(runId: string): void {
+    const row = getRun(this.ctx.db, runId);
+    if (row) this.launch(row);
   }
 
   private onSession(runId: string, sessionId: string): void {

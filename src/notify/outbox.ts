@@ -4,7 +4,7 @@
  * the retry policy, never fatal to the daemon; a failing destination is probed at short
  * intervals and released at its first success (recovery.ts).
  */
-import type { Logger } from "../daemon/log.js";
+import type { Logger } from "../log.js";
 import type { Db } from "../store/db.js";
 import {
   heartbeatCard,

@@ -8,7 +8,7 @@
  * A notification sent as several messages records each accepted part (parts_sent), so a retry or
  * the next daemon goes on with the next part.
  */
-import type { NotificationContent, NotificationKind } from "../notify/channel.js";
+import type { NotificationContent, NotificationKind } from "../notification.js";
 import type { Db } from "./db.js";
 
 export type NotificationState = "pending" | "sending" | "delivered" | "failed" | "superseded" | "uncertain";
