@@ -5,7 +5,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
-import { UnavailableError } from "./errors.js";
+import { errorMessage, UnavailableError } from "./errors.js";
 import { type CctaskEvent, EVENTS_AFTER_HEADER, EVENTS_HEARTBEAT_MS, isEvent } from "./events.js";
 import type { ApiErrorBody } from "./protocol.js";
 
@@ -69,8 +69,8 @@ function isGone(e: unknown): boolean {
     code === "ECONNRESET" ||
     code === "EPIPE" ||
     code === "ERR_STREAM_PREMATURE_CLOSE" ||
-    (e as Error).message === "aborted" ||
-    (e as Error).message === "no event for too long"
+    errorMessage(e) === "aborted" ||
+    errorMessage(e) === "no event for too long"
   );
 }
 

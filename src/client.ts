@@ -8,7 +8,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { dirname } from "node:path";
 import { type FollowOptions, followEvents } from "./client-events.js";
-import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "./errors.js";
+import { ERROR_KINDS, errorMessage, isCctaskError, UnavailableError, UsageError } from "./errors.js";
 import type { CctaskEvent } from "./events.js";
 import type {
   ApiErrorBody,
@@ -131,11 +131,8 @@ export class DaemonClient {
 
 function toError(body: ApiErrorBody): Error {
   const msg = body?.error?.message ?? "unknown error from the cctask daemon";
-  if (body?.error?.kind === "usage") return new UsageError(msg);
-  if (body?.error?.kind === "routing") return new RoutingRefusal(msg);
-  if (body?.error?.kind === "not_found") return new NotFoundError(msg);
-  if (body?.error?.kind === "unavailable") return new UnavailableError(msg);
-  return new Error(msg);
+  const kind = ERROR_KINDS[body?.error?.kind] ?? ERROR_KINDS.internal;
+  return kind.rebuild(msg);
 }
 
 /** The daemon is not there (any more): no socket, refused, or the connection dropped mid-answer. */
@@ -155,7 +152,7 @@ export function ensureStateDir(stateDir: string): void {
     accessSync(stateDir, constants.W_OK | constants.X_OK);
   } catch (e) {
     throw new UsageError(
-      `the state directory ${stateDir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). ` +
+      `the state directory ${stateDir} is not writable (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}). ` +
         "Fix its permissions, or set CCTASK_HOME to a directory you own.",
     );
   }
@@ -175,9 +172,7 @@ export async function connectDaemon(
     return client;
   } catch (e) {
     if (!isNoDaemon(e))
-      throw new UnavailableError(
-        `the cctask daemon for ${stateDir} does not answer: ${(e as Error).message}`,
-      );
+      throw new UnavailableError(`the cctask daemon for ${stateDir} does not answer: ${errorMessage(e)}`);
     if (!opts.autostart) throw new UnavailableError(`no cctask daemon is running for ${stateDir}`);
   }
   ensureStateDir(stateDir);
@@ -198,9 +193,7 @@ export async function callDaemon<T>(stateDir: string, send: (c: DaemonClient) =>
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== "ENOENT" && code !== "ECONNREFUSED") {
       if (isCctaskError(e) || code === undefined) throw e;
-      throw new UnavailableError(
-        `the cctask daemon for ${stateDir} does not answer: ${(e as Error).message}`,
-      );
+      throw new UnavailableError(`the cctask daemon for ${stateDir} does not answer: ${errorMessage(e)}`);
     }
   }
   ensureStateDir(stateDir);

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import JSON5 from "json5";
 import { z } from "zod";
-import { UsageError } from "./errors.js";
+import { errorMessage, UsageError } from "./errors.js";
 import { TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "./limits.js";
 import { withoutSecrets } from "./secret-env.js";
 import { configPath } from "./state-dir.js";
@@ -114,7 +114,7 @@ export function loadConfig(dir: string): Config {
     text = readFileSync(path, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return defaultConfig();
-    throw new UsageError(`cannot read the config file ${path}: ${(e as Error).message}`, { cause: e });
+    throw new UsageError(`cannot read the config file ${path}: ${errorMessage(e)}`, { cause: e });
   }
   return parseConfig(text, path);
 }
@@ -130,7 +130,7 @@ export function parseConfig(text: string, path: string): Config {
     data = JSON5.parse(text);
   } catch (e) {
     throw new UsageError(
-      `the config file ${path} is not valid JSON5: ${(e as Error).message}. Fix the syntax or remove the file to use the defaults.`,
+      `the config file ${path} is not valid JSON5: ${errorMessage(e)}. Fix the syntax or remove the file to use the defaults.`,
       { cause: e },
     );
   }

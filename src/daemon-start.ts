@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DaemonClient } from "./client.js";
-import { UnavailableError } from "./errors.js";
+import { errorMessage, UnavailableError } from "./errors.js";
 import { isAlive } from "./platform/process.js";
 import { withoutSecrets } from "./secret-env.js";
 import { statePath } from "./state-dir.js";
@@ -107,7 +107,7 @@ async function answers(client: DaemonClient, last: { error: string }): Promise<b
     await client.health();
     return true;
   } catch (e) {
-    last.error = (e as Error).message;
+    last.error = errorMessage(e);
     return false;
   }
 }

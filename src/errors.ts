@@ -41,6 +41,28 @@ export class UnavailableError extends Error {
 
 export type CctaskError = UsageError | NotFoundError | UnavailableError;
 
+/**
+ * The kinds of error the daemon answers with, each with its HTTP status and the error the client
+ * rebuilds from it (whose class carries the exit code): the one table both sides use.
+ */
+export const ERROR_KINDS = {
+  usage: { status: 400, rebuild: (m: string): Error => new UsageError(m) },
+  routing: { status: 400, rebuild: (m: string): Error => new RoutingRefusal(m) },
+  not_found: { status: 404, rebuild: (m: string): Error => new NotFoundError(m) },
+  unavailable: { status: 503, rebuild: (m: string): Error => new UnavailableError(m) },
+  internal: { status: 500, rebuild: (m: string): Error => new Error(m) },
+} as const;
+export type ErrorKind = keyof typeof ERROR_KINDS;
+
+/** The kind of a cctask error; null for anything else (an internal error, to be logged). */
+export function errorKindOf(e: unknown): Exclude<ErrorKind, "internal"> | null {
+  if (e instanceof RoutingRefusal) return "routing";
+  if (e instanceof UsageError) return "usage";
+  if (e instanceof NotFoundError) return "not_found";
+  if (e instanceof UnavailableError) return "unavailable";
+  return null;
+}
+
 export function isCctaskError(e: unknown): e is CctaskError {
   return e instanceof UsageError || e instanceof NotFoundError || e instanceof UnavailableError;
 }

@@ -17,7 +17,9 @@
  *   POST /shutdown           → Health
  * Errors: { error: { kind, message } } with 400 (usage), 404 (not found), 500 (internal).
  */
+
 import { z } from "zod";
+import type { ErrorKind } from "./errors.js";
 import type { OpenClawRoute, WakePreview } from "./route.js";
 import type { RunState } from "./run-state.js";
 
@@ -282,7 +284,7 @@ export interface Health {
 }
 
 /** "routing": a routing refusal, printed verbatim (❌ Invalid routing: … / ❌ Unsafe routing blocked: …). */
-export type ApiErrorKind = "usage" | "routing" | "not_found" | "unavailable" | "internal";
+export type ApiErrorKind = ErrorKind;
 export interface ApiErrorBody {
   error: { kind: ApiErrorKind; message: string };
 }

@@ -3,6 +3,7 @@
  * bugs: they get a message that says what is wrong with which path and what to do, never a
  * stack trace.
  */
+import { errorMessage } from "./errors.js";
 
 const FULL = new Set(["ENOSPC", "EDQUOT", "SQLITE_FULL"]);
 const READ_ONLY = new Set(["EROFS", "SQLITE_READONLY", "SQLITE_READONLY_DBMOVED", "EPERM", "EACCES"]);
@@ -26,6 +27,6 @@ export function describeStorageError(e: unknown, stateDir: string): string | nul
     return `cctask cannot write ${what}: it is read-only (${code}). Make it writable for this user (check the mount and the permissions of ${stateDir} and of cctask.db, cctask.db-wal, cctask.db-shm in it), or set CCTASK_HOME to a writable directory`;
   }
   if (code === "SQLITE_CANTOPEN" || code === "SQLITE_IOERR_DELETE" || code.startsWith("SQLITE_IOERR"))
-    return `cctask cannot use its database in ${stateDir} (${code}: ${(e as Error).message}). Check that the directory and cctask.db exist and are writable, or set CCTASK_HOME elsewhere`;
+    return `cctask cannot use its database in ${stateDir} (${code}: ${errorMessage(e)}). Check that the directory and cctask.db exist and are writable, or set CCTASK_HOME elsewhere`;
   return null;
 }

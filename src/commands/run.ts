@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { rootRefusal } from "../agents/claude/command.js";
 import { callDaemon, type DaemonClient, ensureStateDir } from "../client.js";
-import { RoutingRefusal, UsageError } from "../errors.js";
+import { errorMessage, RoutingRefusal, UsageError } from "../errors.js";
 import { describeBytes, TASK_MAX_BYTES, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../limits.js";
 import { formatTarget, parseTarget } from "../notify/targets.js";
 import { projectDirProblem } from "../project-dir.js";
@@ -219,7 +219,7 @@ async function readTask(task: string | undefined, file: string | undefined, io: 
     } catch (e) {
       if (e instanceof UsageError) throw e;
       throw new UsageError(
-        `cannot read the task file ${quoted(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the path, or pass the task with --task.`,
+        `cannot read the task file ${quoted(file)}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}. Check the path, or pass the task with --task.`,
       );
     }
     text = decodeTask(bytes, from);

@@ -3,7 +3,7 @@
  * read: a corrupt file is reported and left exactly as it is (the original wiped it).
  */
 import { readFileSync } from "node:fs";
-import { UsageError } from "../errors.js";
+import { errorMessage, UsageError } from "../errors.js";
 import type { ImportRequest } from "../protocol.js";
 
 type Entry = ImportRequest["entries"][number];
@@ -19,7 +19,7 @@ export function readOriginalRegistry(path: string): ParsedRegistry {
     text = readFileSync(path, "utf8");
   } catch (e) {
     throw new UsageError(
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Pass the registry file's path: cctask sessions import FILE`,
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}. Pass the registry file's path: cctask sessions import FILE`,
     );
   }
   let data: unknown;
@@ -27,7 +27,7 @@ export function readOriginalRegistry(path: string): ParsedRegistry {
     data = JSON.parse(text);
   } catch (e) {
     throw new UsageError(
-      `${path} is not valid JSON (${(e as Error).message}); nothing was imported and the file was not changed`,
+      `${path} is not valid JSON (${errorMessage(e)}); nothing was imported and the file was not changed`,
     );
   }
   const sessions = (data as { sessions?: unknown })?.sessions;

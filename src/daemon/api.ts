@@ -3,7 +3,7 @@
  * Handlers are thin: they validate, call the scheduler/supervisor, and answer with RunViews.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "../errors.js";
+import { ERROR_KINDS, errorKindOf, errorMessage, NotFoundError, UsageError } from "../errors.js";
 import { isAlive } from "../platform/process.js";
 import {
   type ApiErrorBody,
@@ -264,32 +264,21 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function sendError(res: ServerResponse, e: unknown, d: ApiDeps): void {
-  let status = 500;
   let body: ApiErrorBody;
-  if (e instanceof RoutingRefusal) {
-    status = 400;
-    body = { error: { kind: "routing", message: e.message } };
-  } else if (isCctaskError(e) && e instanceof UsageError) {
-    status = 400;
-    body = { error: { kind: "usage", message: e.message } };
-  } else if (e instanceof NotFoundError) {
-    status = 404;
-    body = { error: { kind: "not_found", message: e.message } };
-  } else if (e instanceof UnavailableError || describeStorageError(e, d.ctx.stateDir)) {
-    // the state directory's disk is full, read-only or gone: say so, not "internal error"
-    status = 503;
-    const message = e instanceof UnavailableError ? e.message : describeStorageError(e, d.ctx.stateDir)!;
-    d.ctx.log.error(`API request failed: ${message}`);
-    body = { error: { kind: "unavailable", message } };
+  const kind = errorKindOf(e);
+  // the state directory's disk is full, read-only or gone: say so, not "internal error"
+  const storage = kind === null ? describeStorageError(e, d.ctx.stateDir) : null;
+  if (kind !== null) {
+    if (kind === "unavailable") d.ctx.log.error(`API request failed: ${errorMessage(e)}`);
+    body = { error: { kind, message: errorMessage(e) } };
+  } else if (storage) {
+    d.ctx.log.error(`API request failed: ${storage}`);
+    body = { error: { kind: "unavailable", message: storage } };
   } else {
     d.ctx.log.error("API request failed", e);
-    body = {
-      error: {
-        kind: "internal",
-        message: `internal error in the cctask daemon: ${(e as Error)?.message ?? e} (see daemon.log)`,
-      },
-    };
+    const message = `internal error in the cctask daemon: ${errorMessage(e)} (see daemon.log)`;
+    body = { error: { kind: "internal", message } };
   }
-  if (!res.headersSent) send(res, status, body);
+  if (!res.headersSent) send(res, ERROR_KINDS[body.error.kind].status, body);
   else res.destroy();
 }

@@ -5,6 +5,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { classifyOutcome, extractFinalText } from "../agents/claude/outcome.js";
 import type { RunProgress } from "../agents/claude/progress.js";
+import { errorMessage } from "../errors.js";
 import { type ExitInfo, type Outcome, withNote } from "../run-state.js";
 import { finishRunRow, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
@@ -58,7 +59,7 @@ export async function finishRun(
     try {
       writeFileSync(row.spec.outputFile, text, { mode: 0o600 });
     } catch (e) {
-      notes.push(`could not write --output ${row.spec.outputFile}: ${(e as Error).message}`);
+      notes.push(`could not write --output ${row.spec.outputFile}: ${errorMessage(e)}`);
     }
   }
   const stored: Outcome = notes.length ? withNote(outcome, notes.join("; ")) : outcome;
@@ -108,7 +109,7 @@ function writeResult(ctx: DaemonContext, id: string, text: string): string | nul
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(runFile(ctx, id, "result"), text, { mode: 0o600 });
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const why = (e as NodeJS.ErrnoException).code ?? errorMessage(e);
     return `the result could not be written to ${runFile(ctx, id, "result")} (${why}); notifications still carry it`;
   }
   return removed

@@ -9,6 +9,7 @@ import { delimiter } from "node:path";
 import { isExecutableFile } from "../agents/claude/bin.js";
 import { buildClaudeArgs } from "../agents/claude/command.js";
 import { agentEnvironment } from "../config.js";
+import { errorMessage } from "../errors.js";
 import { projectDirProblem } from "../project-dir.js";
 import type { Outcome } from "../run-state.js";
 import { statePath } from "../state-dir.js";
@@ -61,7 +62,7 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
     endUnstarted(ctx, row, {
       state: "failed",
       reason: "spawn_failed",
-      detail: `the run's saved environment could not be read (${(e as Error).message}); submit the task again`,
+      detail: `the run's saved environment could not be read (${errorMessage(e)}); submit the task again`,
     });
     return;
   }
@@ -80,7 +81,7 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
     endUnstarted(ctx, row, {
       state: "failed",
       reason: "spawn_failed",
-      detail: `the agent could not be started: ${(e as Error).message}`,
+      detail: `the agent could not be started: ${errorMessage(e)}`,
     });
     return;
   }

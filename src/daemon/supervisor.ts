@@ -8,6 +8,7 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import { fold } from "../agents/claude/fold.js";
 import { parseLine } from "../agents/claude/parse.js";
 import type { RunProgress } from "../agents/claude/progress.js";
+import { errorMessage } from "../errors.js";
 import { isSameProcess, signalGroup } from "../platform/process.js";
 import type { StopRequest } from "../run-state.js";
 import { describeStorageError, isDiskFull } from "../storage.js";
@@ -70,7 +71,7 @@ export class Supervisor {
       watcher = watch(dir, () => this.wake(w));
       watcher.on("error", () => {}); // the poll still covers us
     } catch (e) {
-      this.ctx.log.warn(`run ${row.id}: cannot watch ${dir} (${(e as Error).message}); polling only`);
+      this.ctx.log.warn(`run ${row.id}: cannot watch ${dir} (${errorMessage(e)}); polling only`);
     }
     const remaining = (row.startedAt ?? Date.now()) + row.spec.timeoutSeconds * 1000 - Date.now();
     w.phase = {
@@ -264,7 +265,7 @@ export class Supervisor {
 
   /** Records that cctask could not finish the run, saying why; false if even that cannot be stored. */
   private endInternal(w: Watch, e: unknown): boolean {
-    const why = describeStorageError(e, this.ctx.stateDir) ?? (e as Error).message;
+    const why = describeStorageError(e, this.ctx.stateDir) ?? errorMessage(e);
     try {
       endWithInternalError(this.ctx, w.row.id, why);
       return true;

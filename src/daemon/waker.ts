@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
+import { errorMessage } from "../errors.js";
 import { traceMessage, wakeNoticeMessage } from "../notify/wake-messages.js";
 import { gatherWakeFacts } from "../openclaw/wake/facts.js";
 import { attemptWake } from "../openclaw/wake/paths.js";
@@ -110,7 +111,7 @@ export class Waker {
       this.ctx.log.error(`run ${runId}: wake ${wakeId} failed inside cctask`, e);
       const attempts = getWakeOfRun(this.ctx.db, runId)?.attempts ?? [];
       const inFlight = attempts.some((a) => a.outcome === null);
-      const detail = `cctask failed while waking: ${(e as Error).message}`;
+      const detail = `cctask failed while waking: ${errorMessage(e)}`;
       const state = inFlight ? "uncertain" : "failed";
       if (this.commit(row, wakeId, { state, path: null, attempts, detail, now: Date.now() }))
         this.notice(row, wakeId, state, [detail]);

@@ -3,6 +3,8 @@
  * of the result) handed to a writer. The daemon passes a writer that appends to the run's own
  * file; nothing here knows where the text ends up.
  */
+
+import { errorMessage } from "../errors.js";
 import type { Channel, SendRequest, SendResult } from "./channel.js";
 
 /** How much of a final message's quote is echoed; the full text is in the run's files. */
@@ -46,7 +48,7 @@ export class ConsoleChannel implements Channel {
         ok: false,
         failure: {
           kind: "network",
-          message: `console write failed: ${(e as Error).message}`,
+          message: `console write failed: ${errorMessage(e)}`,
           maybeDelivered: false,
         },
       };

@@ -3,6 +3,7 @@
  * is none). Channels never import each other; everything else reaches them through here.
  */
 import { appendFileSync } from "node:fs";
+import { errorMessage } from "../errors.js";
 import type { Credentials } from "../openclaw/credentials.js";
 import type { Channel, Target } from "./channel.js";
 import { ConsoleChannel } from "./console.js";
@@ -32,7 +33,7 @@ export class ChannelRegistry {
     try {
       return this.build(target);
     } catch (e) {
-      return (e as Error).message; // a channel refusing its settings, e.g. an API root with a token in it
+      return errorMessage(e); // a channel refusing its settings, e.g. an API root with a token in it
     }
   }
 

@@ -4,6 +4,8 @@
  * the retry policy, never fatal to the daemon; a failing destination is probed at short
  * intervals and released at its first success (recovery.ts).
  */
+
+import { errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Db } from "../store/db.js";
 import {
@@ -145,8 +147,8 @@ export class Outbox {
       try {
         target = parseTarget(row.target);
       } catch (e) {
-        markFailed(this.d.db, row.id, (e as Error).message);
-        this.report(row, "failed", (e as Error).message);
+        markFailed(this.d.db, row.id, errorMessage(e));
+        this.report(row, "failed", errorMessage(e));
         continue;
       }
       if (!this.pacer.take(destinationKey(target), rateFor(target), now)) continue;
@@ -216,7 +218,7 @@ export class Outbox {
       // Our own code threw (a bad remote id, a rendering bug): nothing went out.
       result = {
         ok: false,
-        failure: { kind: "network", message: (e as Error).message, maybeDelivered: false },
+        failure: { kind: "network", message: errorMessage(e), maybeDelivered: false },
       };
     }
     await this.settleDurably(row, target, result, card?.remoteId ?? null, true);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Config } from "../config.js";
+import { errorMessage } from "../errors.js";
 import { DEFAULT_API_ROOT } from "../notification.js";
 import { loadOpenClawConfig, resolveGateway, resolveTelegramFromOpenClaw } from "./config.js";
 import type { GatewayEndpoint } from "./gateway.js";
@@ -24,7 +25,7 @@ function readSecretFile(path: string, what: string): string {
     return v;
   } catch (e) {
     throw new Error(
-      `cannot read ${what} from ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      `cannot read ${what} from ${path}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`,
     );
   }
 }
@@ -36,7 +37,7 @@ export function resolveCredentials(config: Config, env: NodeJS.ProcessEnv, confi
   try {
     openclaw = loadOpenClawConfig(env);
   } catch (e) {
-    openclawError = (e as Error).message;
+    openclawError = errorMessage(e);
   }
 
   let telegram: Credentials["telegram"] = null;
@@ -60,7 +61,7 @@ export function resolveCredentials(config: Config, env: NodeJS.ProcessEnv, confi
         "or TELEGRAM_BOT_TOKEN in the environment of the `cctask run` that launches the run, or channels.telegram.botToken in OpenClaw's config" +
         (openclawError ? ` (OpenClaw's config could not be read: ${openclawError})` : "");
   } catch (e) {
-    problems.telegram = (e as Error).message;
+    problems.telegram = errorMessage(e);
   }
 
   let gateway: GatewayEndpoint | null = null;
@@ -77,7 +78,7 @@ export function resolveCredentials(config: Config, env: NodeJS.ProcessEnv, confi
       gateway = { url: gw.url, token: config.openclaw.gatewayToken ?? gw.token };
     }
   } catch (e) {
-    problems.openclaw = (e as Error).message;
+    problems.openclaw = errorMessage(e);
   }
 
   let webhookSecret: string | null = null;
@@ -87,7 +88,7 @@ export function resolveCredentials(config: Config, env: NodeJS.ProcessEnv, confi
       (config.webhook.secretFile ? readSecretFile(config.webhook.secretFile, "webhook.secretFile") : null) ??
       (env.CCTASK_WEBHOOK_SECRET || null);
   } catch (e) {
-    problems.webhook = (e as Error).message;
+    problems.webhook = errorMessage(e);
   }
   return { telegram, gateway, webhookSecret, problems };
 }

@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import JSON5 from "json5";
+import { errorMessage } from "../errors.js";
 import { OpenClawConfigError } from "./config-error.js";
 import { substituteEnv } from "./env-subst.js";
 
@@ -73,7 +74,7 @@ function loadFile(
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code ?? errorMessage(e);
     throw new OpenClawConfigError({
       ...blame,
       problem: from ? `the included file ${file} cannot be read (${code})` : `cannot be read (${code})`,
@@ -90,7 +91,7 @@ function loadFile(
     throw new OpenClawConfigError({
       file,
       key: "",
-      problem: `not valid JSON5: ${(e as Error).message}`,
+      problem: `not valid JSON5: ${errorMessage(e)}`,
       fix: "fix the syntax (`openclaw doctor` reports the same problem)",
       cause: e,
     });

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { errorMessage } from "../errors.js";
 import { OpenClawConfigError } from "./config-error.js";
 import { effectiveEnv, type OpenClawConfig, originOf } from "./config-shape.js";
 import { expandTilde, resolveOpenClawHome } from "./paths.js";
@@ -36,7 +37,7 @@ function readTokenFile(cfg: OpenClawConfig, env: NodeJS.ProcessEnv, key: string,
     throw new OpenClawConfigError({
       file,
       key,
-      problem: `the token file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      problem: `the token file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`,
       fix: "point tokenFile at a readable file holding the bot token, or set botToken",
       cause: e,
     });

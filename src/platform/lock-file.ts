@@ -10,6 +10,7 @@
  */
 import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { errorMessage } from "../errors.js";
 import { statePath } from "../state-dir.js";
 import { isSameProcess, processStartTime } from "./process.js";
 
@@ -87,7 +88,7 @@ function createGeneration(dir: string, n: number, content: string): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw new Error(
-      `could not create the daemon lock ${join(dir, String(n))}: ${(e as Error).message}. ` +
+      `could not create the daemon lock ${join(dir, String(n))}: ${errorMessage(e)}. ` +
         "The state directory must be on a file system that supports hard links (set CCTASK_HOME to a local directory).",
     );
   } finally {

@@ -11,6 +11,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { errorMessage } from "../../errors.js";
 import { asObject, type SessionInfo, type TopicTranscript, toSessionInfo } from "./session-info.js";
 
 export interface DiskStore {
@@ -28,7 +29,7 @@ const MAX_SQLITE_ROWS = 5000;
 const SENDER_ID = /\\?"sender_id\\?"\s*:\s*\\?"?(-?\d+)/;
 
 function errCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  return (e as NodeJS.ErrnoException).code ?? errorMessage(e);
 }
 
 function readSessionsJson(dir: string, out: DiskStore): void {
@@ -192,7 +193,7 @@ function readSqlite(path: string, out: DiskStore): void {
     }
     out.read.push(`${path} (${n} sessions)`);
   } catch (e) {
-    out.problems.push(`${path}: cannot be read (${(e as Error).message})`);
+    out.problems.push(`${path}: cannot be read (${errorMessage(e)})`);
   } finally {
     db?.close();
   }

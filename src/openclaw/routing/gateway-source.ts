@@ -5,6 +5,7 @@
  * --json` (§5.2). The CLI reads OpenClaw's own config for its credentials: cctask passes none.
  */
 import { execFile } from "node:child_process";
+import { errorMessage } from "../../errors.js";
 import { type GatewayEndpoint, invokeTool } from "../gateway.js";
 import { rowsOf, type SessionInfo } from "./session-info.js";
 
@@ -77,9 +78,9 @@ export async function listViaCli(bin: string, env: NodeJS.ProcessEnv): Promise<S
       results.push({
         source,
         rows: [],
-        problem: `openclaw ${args.slice(0, 3).join(" ")}: ${(e as Error).message}`,
+        problem: `openclaw ${args.slice(0, 3).join(" ")}: ${errorMessage(e)}`,
       });
-      if ((e as Error).message.includes("was not found")) break;
+      if (errorMessage(e).includes("was not found")) break;
     }
   }
   return results;

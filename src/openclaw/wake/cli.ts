@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
+import { errorMessage } from "../../errors.js";
 
 export type OpenClawCli =
   | { found: true; bin: string; version: string | null; versionProblem: string | null }
@@ -53,8 +54,7 @@ function runVersion(bin: string, env: NodeJS.ProcessEnv, timeoutMs: number): Pro
       ["--version"],
       { env, timeout: timeoutMs, killSignal: "SIGKILL" },
       (err, stdout, stderr) => {
-        if (err)
-          reject(new Error(`${(err as Error).message.split("\n")[0]} ${String(stderr).trim()}`.trim()));
+        if (err) reject(new Error(`${errorMessage(err).split("\n")[0]} ${String(stderr).trim()}`.trim()));
         else resolve(String(stdout));
       },
     );
@@ -99,7 +99,7 @@ export async function detectOpenClaw(opts: {
       found: true,
       bin,
       version: null,
-      versionProblem: `\`${bin} --version\` failed: ${(e as Error).message}`,
+      versionProblem: `\`${bin} --version\` failed: ${errorMessage(e)}`,
     };
   }
   cache.set(bin, { at: Date.now(), cli });

@@ -5,6 +5,7 @@
  * so the OpenClaw install the run was launched from is the one asked.
  */
 import type { Config } from "../../config.js";
+import { errorMessage } from "../../errors.js";
 import type { OpenClawRoute } from "../../route.js";
 import { configPath } from "../../state-dir.js";
 import { loadOpenClawConfig, originOf } from "../config.js";
@@ -86,7 +87,7 @@ export async function gatherWakeFacts(
   try {
     cfg = loadOpenClawConfig(env);
   } catch (e) {
-    facts.openclawConfigProblem = `OpenClaw's config could not be read: ${(e as Error).message}`;
+    facts.openclawConfigProblem = `OpenClaw's config could not be read: ${errorMessage(e)}`;
   }
   if (cfg) {
     const data = cfg.data;
@@ -106,7 +107,7 @@ export async function gatherWakeFacts(
           envOverride: "OPENCLAW_HOOKS_TOKEN",
         });
     } catch (e) {
-      tokenProblem = (e as Error).message;
+      tokenProblem = errorMessage(e);
     }
     facts.hooks = {
       enabled: h?.enabled === true,
