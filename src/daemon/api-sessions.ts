@@ -7,11 +7,12 @@ import {
   getSession,
   importSessions,
   listSessions,
-  matchSessionLabel,
+  lookupSession,
   type SessionRow,
   setSessionLabel,
 } from "../store/sessions.js";
 import type { DaemonContext } from "./context.js";
+import { publish } from "./publish.js";
 import type { Supervisor } from "./supervisor.js";
 import { toRunView, toSessionView } from "./view.js";
 
@@ -30,10 +31,8 @@ export function listSessionViews(ctx: DaemonContext, q: URLSearchParams): Sessio
 
 /** A session by exact id, else by label (case-insensitive: exact, then substring; ambiguity refused). */
 export function resolveSession(ctx: DaemonContext, key: string): SessionRow {
-  const byId = getSession(ctx.db, key);
-  if (byId) return byId;
-  const hits = matchSessionLabel(ctx.db, key);
-  if (hits.length === 1) return hits[0]!;
+  const { session, matches: hits } = lookupSession(ctx.db, key);
+  if (session) return session;
   if (hits.length === 0)
     throw new NotFoundError(`no session has the id or label "${key}"; see cctask sessions --hours 0`);
   throw new UsageError(
@@ -53,13 +52,22 @@ export function labelSession(ctx: DaemonContext, id: string, body: unknown): Ses
     throw new UsageError("the label must be a string (or null to clear it)");
   const s = resolveSession(ctx, id);
   setSessionLabel(ctx.db, s.sessionId, label === null || label.trim() === "" ? null : label.trim());
-  return toSessionView(getSession(ctx.db, s.sessionId)!);
+  const after = getSession(ctx.db, s.sessionId)!;
+  publish(ctx, {
+    type: "session",
+    runId: null,
+    sessionId: s.sessionId,
+    change: "labelled",
+    status: after.status,
+  });
+  return toSessionView(after);
 }
 
 export function forget(ctx: DaemonContext, id: string): SessionView {
   const s = getSession(ctx.db, id);
   if (!s) throw new NotFoundError(`no session with id "${id}" (forget takes the exact id, not a label)`);
   forgetSession(ctx.db, s.sessionId);
+  publish(ctx, { type: "session", runId: null, sessionId: s.sessionId, change: "forgotten", status: null });
   return toSessionView(s);
 }
 

@@ -29,7 +29,9 @@ export function parseTarget(raw: string): Target {
       if (!m) throw bad("expected telegram:<chatId> or telegram:<chatId>:topic:<threadId>");
       const [, chatId, thread] = m;
       if (!CHAT_ID.test(chatId!))
-        throw bad(`"${chatId}" is not a Telegram chat id (a number such as -1001234567890, or @channelname)`);
+        throw bad(
+          `${quoted(chatId!)} is not a Telegram chat id (a number such as -1001234567890, or @channelname)`,
+        );
       if (thread !== undefined && !THREAD_ID.test(thread))
         throw bad(
           `${quoted(thread)} is not a topic id (a whole number from 1: topic ids start at 1; leave out :topic: for the main chat)`,
@@ -51,7 +53,7 @@ export function parseTarget(raw: string): Target {
       }
       const accountId = account ? { accountId: account[2]!.toLowerCase() } : {};
       if (!CHANNEL.test(channel))
-        throw bad(`"${channel}" is not an OpenClaw channel name (e.g. whatsapp, discord, telegram)`);
+        throw bad(`${quoted(channel)} is not an OpenClaw channel name (e.g. whatsapp, discord, telegram)`);
       if (target.trim() === "")
         throw bad("the OpenClaw target is missing, e.g. openclaw:whatsapp:+15551234567");
       // a Telegram topic is a number; a Slack thread is a timestamp such as 1712345678.123456
@@ -66,7 +68,7 @@ export function parseTarget(raw: string): Target {
       if (rest === "") throw bad("the webhook URL is missing, e.g. webhook:https://example.com/hooks/cctask");
       return { scheme: "webhook", url: rest };
     default:
-      throw bad(`unknown target scheme "${scheme}"`);
+      throw bad(`unknown target scheme ${quoted(scheme)}`);
   }
 }
 

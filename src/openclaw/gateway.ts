@@ -7,7 +7,7 @@
  */
 
 import { exchangeHttp, type HttpAnswer, isRetryableStatus, parseJsonBody, parseRetryAfter } from "../http.js";
-import type { DeliveryFailure } from "../notify/channel.js";
+import type { DeliveryFailure } from "../notification.js";
 
 export interface GatewayEndpoint {
   url: string;

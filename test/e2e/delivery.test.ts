@@ -81,10 +81,28 @@ describe("telegram", () => {
     expect(msgs).toHaveLength(3);
     expect(msgs[0]!.text).toMatch(/^🚀 <b>Claude Code started<\/b>\n<b>Run:<\/b> /);
     expect(msgs[0]!.parse_mode).toBe("HTML");
-    expect(msgs[1]!.text).toMatch(new RegExp(`^📝 <b>Session: ${v.sessionId}</b>`));
+    const sessionId = (await sb.json(["status", v.id])).sessionId;
+    expect(msgs[1]!.text).toBe(
+      `📝 <b>Session: ${sessionId}</b>\n<b>Run:</b> ${v.id}\n<b>Model:</b> replay-model\n<b>Auth:</b> none\n` +
+        `<b>Claude Code:</b> 2.1.330\n<b>Resume with:</b> cctask run --resume ${sessionId}`,
+    );
     expect(msgs[2]!.text).toMatch(/^✅ <b>Claude Code task complete!<\/b>/);
     expect(msgs[2]!.text).toContain("all-done");
     expect(msgs.map((m) => m.disable_notification)).toEqual([true, true, false]);
+  });
+
+  it("🚀 reaches the chat while claude is still starting; the 📝 message follows with its init facts", async () => {
+    await telegramSandbox();
+    // The replay claude waits 4 s before its init line: a launch card that waited for it would come after.
+    const v = await launch("REPLAY_START_DELAY_MS=4000 REPLAY_RESULT=slow-start", `telegram:${CHAT}`);
+    expect(v.sessionId).toBeNull();
+    await waitFor(() => accepted().length >= 1, 3000, "the launch card while claude starts");
+    expect(accepted().map((m) => [...(m.text ?? "")][0])).toEqual(["🚀"]);
+    expect((await sb.json(["status", v.id])).sessionId).toBeNull();
+    await sb.cli(["wait", v.id]);
+    await settled(v.id, 3);
+    expect(accepted().map((m) => [...(m.text ?? "")][0])).toEqual(["🚀", "📝", "✅"]);
+    expect(accepted()[1]!.text).toContain("<b>Model:</b> replay-model");
   });
 
   it("a result with HTML in it renders as text", async () => {

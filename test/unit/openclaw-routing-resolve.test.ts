@@ -7,8 +7,8 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RoutingRequest } from "../../src/openclaw/route.js";
 import { resolveRoute } from "../../src/openclaw/routing/resolve.js";
+import type { RoutingRequest } from "../../src/route.js";
 import { type FakeGateway, startFakeGateway } from "../fakes/gateway.js";
 import { isAlive, ROOT, waitFor } from "../helpers/cctask.js";
 

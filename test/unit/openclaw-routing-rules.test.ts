@@ -6,11 +6,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTarget } from "../../src/notify/targets.js";
-import type { RoutingRequest } from "../../src/openclaw/route.js";
 import { parseChannelContext, routeTargets } from "../../src/openclaw/routing/resolve.js";
 import { decideRoute, type Evidence } from "../../src/openclaw/routing/rules.js";
 import { rowsOf, type SessionInfo, type TopicTranscript } from "../../src/openclaw/routing/session-info.js";
 import { parseSessionKey } from "../../src/openclaw/routing/session-key.js";
+import type { RoutingRequest } from "../../src/route.js";
 
 const FIX = join(import.meta.dirname, "../fixtures/openclaw/2026.3.2");
 const NOW = 1772400900000; // shortly after the fixtures' updatedAt

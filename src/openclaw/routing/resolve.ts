@@ -5,9 +5,10 @@
  * OPENCLAW_CHANNEL_CONTEXT. Lookups stop as soon as the session's destination is known; the
  * gateway and disk are still read for the recent-thread guard of a non-thread Telegram route.
  */
+
+import type { OpenClawRoute, RoutingRequest } from "../../route.js";
 import type { GatewayEndpoint } from "../gateway.js";
 import { resolveOpenClawStateDir } from "../paths.js";
-import type { OpenClawRoute, RoutingRequest } from "../route.js";
 import { readDiskStore } from "./disk.js";
 
 export { LAUNCH_ENV_KEYS, pickLaunchEnv } from "./launch-env.js";

@@ -3,7 +3,7 @@
  * parsed key, the flags and what the lookups found. Where the original silently dropped a key it
  * could not route, this refuses (unless --allow-no-delivery or another --notify target).
  */
-import type { OpenClawRoute, RoutingRequest } from "../route.js";
+import type { OpenClawRoute, RoutingRequest } from "../../route.js";
 import * as msg from "./messages.js";
 import type { SessionInfo, TopicTranscript } from "./session-info.js";
 import { type ParsedKey, parseSessionKey } from "./session-key.js";

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exchangeHttp } from "../../http.js";
-import type { OpenClawRoute, WakePathName } from "../route.js";
+import type { OpenClawRoute, WakePathName } from "../../route.js";
 import { compareVersions } from "./cli.js";
 import type { WakeFacts } from "./facts.js";
 import { wakeEnv } from "./facts.js";
