@@ -59,7 +59,8 @@ async function setUp() {
   });
   sb.writeConfig({
     notify: { heartbeatSeconds: 0, retry: { maxDelaySeconds: 1 } }, // failing sends settle quickly
-    openclaw: { bin: gw.bin },
+    // `openclaw agent` took 9-45 s per wake on this 2-core box, and over 70 s at load ~30
+    openclaw: { bin: gw.bin, wakeTimeoutSeconds: 180 },
   });
 }
 
