@@ -59,7 +59,8 @@ async function setUp() {
   });
   sb.writeConfig({
     notify: { heartbeatSeconds: 0, retry: { maxDelaySeconds: 1 } }, // failing sends settle quickly
-    // `openclaw agent` took 9-45 s per wake on this 2-core box, and over 70 s at load ~30
+    // `openclaw agent` takes 9-45 s per wake on this 2-core box; at load 20-40 a wake outlasted the
+    // default 60 s once and was reported uncertain
     openclaw: { bin: gw.bin, wakeTimeoutSeconds: 180 },
   });
 }
