@@ -57,7 +57,12 @@ async function setUp() {
       OPENCLAW_CONFIG_PATH: gw.configPath,
     },
   });
-  sb.writeConfig({ notify: { heartbeatSeconds: 0 }, openclaw: { bin: gw.bin } });
+  sb.writeConfig({
+    notify: { heartbeatSeconds: 0, retry: { maxDelaySeconds: 1 } }, // failing sends settle quickly
+    // `openclaw agent` takes 9-45 s per wake on this 2-core box; at load 20-40 a wake outlasted the
+    // default 60 s once and was reported uncertain
+    openclaw: { bin: gw.bin, wakeTimeoutSeconds: 180 },
+  });
 }
 
 afterAll(async () => {
@@ -270,6 +275,31 @@ describe("cctask with the real OpenClaw gateway", () => {
       id: wake.id,
     });
   }, 400_000);
+
+  test("a WhatsApp target the gateway has no account for: three tries of its bare 500, then failed with the fix", async () => {
+    const target = "openclaw:whatsapp:120363000000000000@g.us";
+    const v = await sb.json<RunView>(["run", "-t", "REPLAY_RESULT=wa", "-p", sb.project, "--notify", target]);
+    let list: { kind: string; state: string; error: string | null; attempts: number }[] = [];
+    await waitFor(
+      async () => {
+        list = await sb.json(["notifications", v.id]);
+        return list.length >= 3 && list.every((n) => n.state !== "pending" && n.state !== "sending");
+      },
+      180_000,
+      "the WhatsApp notifications to settle",
+    );
+    expect(list.map((n) => [n.kind, n.state])).toEqual([
+      ["launch", "failed"],
+      ["session", "failed"],
+      ["final", "failed"],
+    ]);
+    for (const n of list)
+      expect(n.error).toMatch(
+        /^gave up after 3 attempt\(s\) over \d+s \(last: 500: tool execution failed\)\. The gateway gives no reason over HTTP .* Fix: run `openclaw channels status` and check that whatsapp is configured and linked \(`openclaw channels login --channel whatsapp`\) and that 120363000000000000@g\.us is the right target$/,
+      );
+    // the reason the HTTP answer leaves out is in the gateway's log
+    await gw.waitForOutput(/tool execution failed: Error: Channel is unavailable: whatsapp/, 30_000);
+  }, 300_000);
 
   test("with the gateway stopped, the DM key still resolves from what OpenClaw keeps on disk", async () => {
     await gw.kill();

@@ -2,7 +2,7 @@
  * --session routing through the CLI, with the fake gateway (2026.3.2 sessions_list rows from
  * test/fixtures/openclaw/2026.3.2), the fake Telegram Bot API and a copied session store on disk.
  */
-import { cpSync, existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import type { NotificationView, RoutingReport, RunView } from "../../src/protoco
 import type { RunSpec } from "../../src/run-spec.js";
 import { type FakeGateway, startFakeGateway } from "../fakes/gateway.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-api.js";
-import { createSandbox, type Sandbox, waitFor } from "../helpers/cctask.js";
+import { createSandbox, isAlive, ROOT, type Sandbox, waitFor } from "../helpers/cctask.js";
 
 const FIX = join(import.meta.dirname, "../fixtures/openclaw/2026.3.2");
 const TOPIC_KEY = "agent:main:telegram:group:-1009876:topic:7";
@@ -380,6 +380,63 @@ describe("runs", () => {
     expect(sent.every((c) => c.chat_id === "111222333" && c.message_thread_id === 369520)).toBe(true);
     expect(sent).toHaveLength(4);
   });
+
+  it("an RPC lookup slower than the 20 s budget: the launch falls through to the disk store and returns in time", async () => {
+    await routed();
+    gw!.sessions = []; // the gateway does not list the session: the CLI lookups are asked
+    const s = sb!;
+    writeFileSync(join(s.root, "rpc.json"), JSON.stringify({ sessions: [] }));
+    Object.assign(s.env, {
+      FAKE_OPENCLAW_SESSIONS: join(s.root, "rpc.json"),
+      FAKE_OPENCLAW_LIST_DELAY_MS: "120000", // a loaded gateway: the RPC would answer after 2 min
+      FAKE_OPENCLAW_LOG: join(s.root, "openclaw-cli.log"),
+    });
+    s.writeConfig({
+      notify: { heartbeatSeconds: 0 },
+      openclaw: {
+        gatewayUrl: gw!.url,
+        gatewayToken: "gw-secret",
+        bin: join(ROOT, "test/fakes/openclaw-cli.mjs"),
+      },
+    });
+    await s.cli(["status"]); // the daemon is up before the clock starts
+    const started = Date.now();
+    const args = [
+      "run",
+      "-t",
+      "REPLAY_RESULT=x",
+      "-p",
+      s.project,
+      "-s",
+      "agent:main:main",
+      "--allow-main-telegram",
+    ];
+    const v = await s.json<RunView>(args);
+    const took = Date.now() - started;
+    expect(v.notify).toEqual(["telegram:111222333"]);
+    // 20 s for the CLI lookups, the rest is start-up and a loaded machine; never the RPC's 2 min
+    expect(took).toBeGreaterThanOrEqual(20_000);
+    expect(took).toBeLessThan(45_000);
+    const db = new Database(join(s.home, "cctask.db"), { readonly: true });
+    const row = db.prepare("SELECT spec FROM runs WHERE id = ?").get(v.id) as { spec: string };
+    db.close();
+    expect((JSON.parse(row.spec) as RunSpec).openclaw).toMatchObject({
+      target: "111222333",
+      sessionId: "0b7f6c2e-1111-4c1d-8a55-5d5f7e0c9a01",
+      resolvedFrom: "disk",
+    });
+    const calls = readFileSync(join(s.root, "openclaw-cli.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { command: string; pid: number; helper: number });
+    expect(calls.map((c) => c.command)).toEqual(["gateway call sessions.list"]); // openclaw sessions not started
+    await waitFor(
+      () => !isAlive(calls[0]!.pid) && !isAlive(calls[0]!.helper),
+      5000,
+      "the stopped RPC to be gone",
+    );
+    await s.cli(["wait", v.id]);
+  }, 180_000);
 
   it("gateway down: a WhatsApp key (which needs it) is refused with the reason; a topic key proceeds", async () => {
     const port = await closedPort();

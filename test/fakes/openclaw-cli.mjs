@@ -11,6 +11,12 @@
 // FAKE_OPENCLAW_AGENT chooses the answer: ok (default) | delivery-failed | suppressed | hang.
 // FAKE_OPENCLAW_VERSION_OUTPUT replaces what --version prints (e.g. a build without a version).
 // FAKE_OPENCLAW_LOG, when set, gets one JSON line per call (argv, the exec marker).
+// Session lookups (openclaw.md §5.2): `openclaw gateway call sessions.list --params … --json` and
+// `openclaw sessions --json` print the JSON in FAKE_OPENCLAW_SESSIONS (a file; without it they fail
+// like a gateway that closed the socket). FAKE_OPENCLAW_LIST_DELAY_MS makes `gateway call` slow the
+// way a loaded gateway is: it answers only after that long, and meanwhile a child process of its
+// own holds its stdout open (as CLI helpers and workers do).
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 
@@ -37,6 +43,30 @@ function atLeast(v, min) {
 if (args[0] === "--version") {
   process.stdout.write(`${process.env.FAKE_OPENCLAW_VERSION_OUTPUT ?? `OpenClaw ${version} (fa4e000)`}\n`);
   process.exit(0);
+}
+
+function answerList() {
+  const file = process.env.FAKE_OPENCLAW_SESSIONS;
+  if (!file) {
+    process.stderr.write("gateway closed (1006): no close reason\n");
+    process.exit(1);
+  }
+  process.stdout.write(readFileSync(file, "utf8"));
+  process.exit(0);
+}
+
+const isRpc = args[0] === "gateway" && args[1] === "call" && args[2] === "sessions.list";
+if (isRpc || (args[0] === "sessions" && args.includes("--json"))) {
+  const delay = isRpc ? Number(process.env.FAKE_OPENCLAW_LIST_DELAY_MS || 0) : 0;
+  let helper = null;
+  if (delay > 0)
+    helper = spawn(process.execPath, ["-e", "setTimeout(() => {}, 600000)"], {
+      stdio: ["ignore", "inherit", "inherit"],
+    }).pid;
+  log({ command: isRpc ? "gateway call sessions.list" : "sessions", pid: process.pid, helper });
+  if (delay > 0) setTimeout(answerList, delay);
+  else answerList();
+  await new Promise(() => {}); // answerList exits
 }
 
 if (args[0] !== "agent") {

@@ -3,13 +3,17 @@
  * `openclaw` CLI (a script answering `gateway call sessions.list` / `sessions --json` with the
  * documented shapes), then the store on disk, then OPENCLAW_CHANNEL_CONTEXT.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveRoute } from "../../src/openclaw/routing/resolve.js";
 import type { RoutingRequest } from "../../src/route.js";
 import { type FakeGateway, startFakeGateway } from "../fakes/gateway.js";
+import { isAlive, ROOT, waitFor } from "../helpers/cctask.js";
+
+const FAKE_CLI = join(ROOT, "test/fakes/openclaw-cli.mjs");
+const FIX = join(ROOT, "test/fixtures/openclaw/2026.3.2");
 
 let gw: FakeGateway | undefined;
 let dir: string;
@@ -166,5 +170,59 @@ describe("resolveRoute", () => {
     if (!r.ok) throw new Error(r.message);
     expect(r.route).toMatchObject({ target: "-100", threadId: "3", sessionId: "s-3", execShell: false });
     expect(calls()).toEqual([]);
+  });
+
+  it("an RPC lookup slower than the CLI budget is stopped, helpers and all, and the store on disk answers at once", async () => {
+    dir = mkdtempSync(join(tmpdir(), "cctask-resolve-"));
+    cpSync(join(FIX, "agents"), join(dir, "state", "agents"), { recursive: true });
+    const key = "agent:main:main";
+    const sessionId = "0b7f6c2e-1111-4c1d-8a55-5d5f7e0c9a01";
+    // 2026.9.6: sessions_list knows the session but not where it delivers
+    gw = await startFakeGateway({
+      sessions: [{ key, sessionId, kind: "main", channel: "telegram", updatedAt: Date.now() }],
+    });
+    writeFileSync(join(dir, "rpc.json"), JSON.stringify({ sessions: [] }));
+    const started = Date.now();
+    const r = await resolveRoute(
+      { ...req(key), allowMainTelegram: true }, // the copied topic transcript is "recent"
+      { OPENCLAW_STATE_DIR: join(dir, "state") },
+      {
+        gateway: { url: gw.url, token: gw.token },
+        openclawBin: FAKE_CLI,
+        daemonEnv: {
+          PATH: process.env.PATH,
+          FAKE_OPENCLAW_LOG: join(dir, "cli.log"),
+          FAKE_OPENCLAW_SESSIONS: join(dir, "rpc.json"),
+          FAKE_OPENCLAW_LIST_DELAY_MS: "60000",
+        },
+        now: Date.now(),
+        cliBudgetMs: 1500,
+      },
+      { otherTargets: false },
+    );
+    const took = Date.now() - started;
+    if (!r.ok) throw new Error(r.message);
+    expect(r.route).toMatchObject({
+      channel: "telegram",
+      target: "111222333",
+      sessionId,
+      resolvedFrom: "disk",
+    });
+    expect(r.lookups).toEqual([
+      "openclaw gateway call sessions.list: no answer within 1.5 s (stopped)",
+      "openclaw sessions --json: not tried (the 1.5 s for CLI lookups is spent)",
+    ]);
+    expect(took).toBeLessThan(1500 + 2000);
+    const log = readFileSync(join(dir, "cli.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { command: string; pid: number; helper: number });
+    expect(log.map((l) => l.command)).toEqual(["gateway call sessions.list"]);
+    // nothing of the stopped lookup is left running (killed at once; reaped a moment later)
+    await waitFor(
+      () => !isAlive(log[0]!.pid) && !isAlive(log[0]!.helper),
+      2000,
+      "the stopped CLI to be gone",
+    );
   });
 });

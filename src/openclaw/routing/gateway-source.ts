@@ -3,8 +3,14 @@
  * (openclaw.md §5.1), and where that hides routing fields (2026.9.6) or the session (visibility
  * "tree"), the gateway RPC `openclaw gateway call sessions.list --json`, then `openclaw sessions
  * --json` (§5.2). The CLI reads OpenClaw's own config for its credentials: cctask passes none.
+ *
+ * Time budget of one resolution (the launching `cctask run` waits for it): sessions_list at most
+ * 10 s, the CLI lookups together at most 20 s (a loaded 2026.9.6 gateway can take longer than that
+ * for the RPC; it is then stopped, process group and all, `openclaw sessions` is not started, and
+ * the store on disk — which the RPC would have read — answers at once). So a launch spends at
+ * most ~30 s resolving, plus the 3 s gateway check for gateway-delivered targets.
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { errorMessage } from "../../errors.js";
 import { type GatewayEndpoint, invokeTool } from "../gateway.js";
 import { rowsOf, type SessionInfo } from "./session-info.js";
@@ -17,7 +23,15 @@ export interface SourceResult {
 }
 
 const LIST_LIMIT = 200;
-const CLI_TIMEOUT_MS = 20_000;
+/** All CLI lookups of one resolution together. */
+export const CLI_BUDGET_MS = 20_000;
+/** Less than this left of the budget: another CLI start-up is not worth it. */
+const MIN_CLI_MS = 3_000;
+const OUTPUT_CAP = 32 * 1024 * 1024;
+
+class CliTimeout extends Error {}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 export async function listViaTool(gw: GatewayEndpoint, timeoutMs = 10_000): Promise<SourceResult> {
   const out = await invokeTool(gw, "sessions_list", { limit: LIST_LIMIT }, { timeoutMs });
@@ -39,28 +53,70 @@ function parseCliJson(stdout: string): unknown {
   return JSON.parse(stdout.slice(at));
 }
 
-function runCli(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * Runs the CLI in a process group of its own and stops the whole group when `timeoutMs` is up:
+ * the answer is given up at once, even while a helper of the CLI still holds its output open.
+ */
+function runCli(bin: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
-      bin,
-      args,
-      { env, timeout: CLI_TIMEOUT_MS, maxBuffer: 32 * 1024 * 1024, windowsHide: true },
-      (err, stdout, stderr) => {
-        if (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          const why =
-            code === "ENOENT"
+    const child = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    let settled = false;
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      f();
+    };
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      finish(() => reject(new CliTimeout(`no answer within ${seconds(timeoutMs)} (stopped)`)));
+    }, timeoutMs);
+    child.stdout.on("data", (c: Buffer) => {
+      if (stdout.length < OUTPUT_CAP) stdout += c.toString("utf8");
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      if (stderr.length < OUTPUT_CAP) stderr += c.toString("utf8");
+    });
+    child.on("error", (e: NodeJS.ErrnoException) =>
+      finish(() =>
+        reject(
+          new Error(
+            e.code === "ENOENT"
               ? `"${bin}" was not found (set openclaw.bin in config.json5, or put openclaw on PATH)`
-              : (stderr.trim().split("\n").at(-1) ?? err.message);
-          reject(new Error(why));
-        } else resolve(stdout);
-      },
+              : e.message,
+          ),
+        ),
+      ),
+    );
+    // "exit", not "close": a helper left behind may keep the pipes open; what was printed is in.
+    child.on("exit", (code, signal) =>
+      setImmediate(() =>
+        finish(() => {
+          if (code === 0) return resolve(stdout);
+          const last = stderr.trim().split("\n").at(-1);
+          reject(new Error(last || (signal ? `killed by ${signal}` : `exit ${code}`)));
+        }),
+      ),
     );
   });
 }
 
-/** `openclaw gateway call sessions.list`, else `openclaw sessions`: the first that answers. */
-export async function listViaCli(bin: string, env: NodeJS.ProcessEnv): Promise<SourceResult[]> {
+/**
+ * `openclaw gateway call sessions.list`, else `openclaw sessions`: the first that answers, all
+ * within `budgetMs` together.
+ */
+export async function listViaCli(
+  bin: string,
+  env: NodeJS.ProcessEnv,
+  budgetMs: number = CLI_BUDGET_MS,
+): Promise<SourceResult[]> {
+  const deadline = Date.now() + budgetMs;
   const attempts: [SourceResult["source"], string[]][] = [
     [
       "gateway-rpc",
@@ -70,16 +126,22 @@ export async function listViaCli(bin: string, env: NodeJS.ProcessEnv): Promise<S
   ];
   const results: SourceResult[] = [];
   for (const [source, args] of attempts) {
-    try {
-      const rows = rowsOf(parseCliJson(await runCli(bin, args, env)));
-      results.push({ source, rows, problem: null });
-      if (rows.some((r) => r.to !== null)) break; // routing found: no need for the next
-    } catch (e) {
+    const what = `openclaw ${args.slice(0, 3).join(" ")}`;
+    const left = deadline - Date.now();
+    if (left < Math.min(MIN_CLI_MS, budgetMs / 2)) {
       results.push({
         source,
         rows: [],
-        problem: `openclaw ${args.slice(0, 3).join(" ")}: ${errorMessage(e)}`,
+        problem: `${what}: not tried (the ${seconds(budgetMs)} for CLI lookups is spent)`,
       });
+      break;
+    }
+    try {
+      const rows = rowsOf(parseCliJson(await runCli(bin, args, env, left)));
+      results.push({ source, rows, problem: null });
+      if (rows.some((r) => r.to !== null)) break; // routing found: no need for the next
+    } catch (e) {
+      results.push({ source, rows: [], problem: `${what}: ${errorMessage(e)}` });
       if (errorMessage(e).includes("was not found")) break;
     }
   }

@@ -27,6 +27,8 @@ export interface ResolveDeps {
   /** The daemon's own environment (the CLI lookups inherit it). */
   daemonEnv: NodeJS.ProcessEnv;
   now: number;
+  /** All CLI lookups together (default CLI_BUDGET_MS, 20 s). */
+  cliBudgetMs?: number;
 }
 
 export type Resolution =
@@ -70,7 +72,7 @@ async function gather(p: ParsedKey, launchEnv: Record<string, string>, deps: Res
   if (!knowsDestination(ev, p.key) && !(p.target !== null && knowsSessionId(ev, p.key))) {
     const env = { ...deps.daemonEnv, ...launchEnv };
     delete env.OPENCLAW_SHELL; // a read; the exec-tool marker is not ours to pass on
-    for (const c of await listViaCli(deps.openclawBin, env)) {
+    for (const c of await listViaCli(deps.openclawBin, env, deps.cliBudgetMs)) {
       if (c.problem) ev.problems.push(c.problem);
       else ev.sources.push({ source: c.source, rows: c.rows });
     }

@@ -60,9 +60,15 @@ describe("parseTarget", () => {
       "telegram:-100123:topic:9",
       "openclaw:discord:1234",
       "openclaw:slack:C1:topic:1712.5",
+      "openclaw:whatsapp:120363012345678901@g.us:account:work",
+      "openclaw:slack:C1:topic:1712.5:account:team-2",
       "webhook:http://127.0.0.1:9/x",
     ])
       expect(formatTarget(parseTarget(t))).toBe(t);
+    // OpenClaw lower-cases account ids; so does the stored form
+    expect(formatTarget(parseTarget("openclaw:whatsapp:+1555:account:Work"))).toBe(
+      "openclaw:whatsapp:+1555:account:work",
+    );
   });
 
   it("refuses a typo with the value, the reason and the accepted forms", () => {
@@ -85,6 +91,18 @@ describe("parseTarget", () => {
       [
         "openclaw:telegram:-100:topic:01",
         '"01" is not a topic id (a whole number from 1: topic ids start at 1)',
+      ],
+      [
+        "openclaw:whatsapp:+1555:account:",
+        '"" is not an OpenClaw account id (letters, digits, _ and -, e.g. work)',
+      ],
+      [
+        "openclaw:whatsapp:+1555:account:a.b",
+        '"a.b" is not an OpenClaw account id (letters, digits, _ and -, e.g. work)',
+      ],
+      [
+        "openclaw:whatsapp::account:work",
+        "the OpenClaw target is missing, e.g. openclaw:whatsapp:+15551234567",
       ],
       ["webhook:", "the webhook URL is missing, e.g. webhook:https://example.com/hooks/cctask"],
     ];
