@@ -36,6 +36,8 @@ export const LAYERS = {
 const TOP_LEVEL = {
   "cli.ts": "cli",
   "client.ts": "client",
+  // The client's reader of the daemon's event stream (GET /events).
+  "client-events.ts": "client",
   "protocol.ts": "protocol",
   // How the client starts a daemon that is not running; platform-specific (src/platform/ in time).
   "daemon-start.ts": "client",
