@@ -23,9 +23,19 @@ export interface NotificationContent {
   silent: boolean;
 }
 
+/** Telegram's own Bot API server; `telegram.apiRoot` (or a local Bot API server) replaces it. */
+export const DEFAULT_API_ROOT = "https://api.telegram.org";
+
 export type Target =
   | { scheme: "telegram"; chatId: string; threadId: number | null }
-  | { scheme: "openclaw"; channel: string; target: string; threadId: string | null }
+  | {
+      scheme: "openclaw";
+      channel: string;
+      target: string;
+      threadId: string | null;
+      /** The channel account to send from (a WhatsApp number other than the default); absent: the default. */
+      accountId?: string;
+    }
   | { scheme: "webhook"; url: string }
   | { scheme: "console" };
 
@@ -39,6 +49,13 @@ export type DeliveryFailure =
       retryAfterSeconds: number | null;
       /** The service said this will never work for this target (401, 403, chat/thread not found…). */
       permanent: boolean;
+      /**
+       * The answer does not say whether a retry can help (a bare "it failed"): try at most this
+       * many times in a row, then fail, instead of retrying until the notification is too old.
+       */
+      attemptsAllowed?: number;
+      /** What the user can do about it, added to the reason when the notification fails for good. */
+      fix?: string;
     }
   | {
       kind: "network";

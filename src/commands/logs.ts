@@ -16,8 +16,6 @@ The run's events, readable: tool calls, text, subagents, results. -f keeps follo
 run ends; --raw prints the agent's stream-json lines unchanged.
 `;
 
-const POLL_MS = 200;
-
 export async function logsCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseCommandArgs(
     "logs",
@@ -41,9 +39,12 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
   };
   try {
     await tail.drain(print);
-    while (args.values.follow && !isFinal(view.state)) {
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      await tail.drain(print);
+    if (args.values.follow && !isFinal(view.state)) {
+      // what the agent wrote is read when the daemon has read it too (run.progress), until run.ended
+      for await (const e of client.events({ runId: view.id, after: 0 })) {
+        if (e.type === "run.ended") break;
+        if (e.type === "run.progress") await tail.drain(print);
+      }
       view = await client.get(view.id);
     }
     await tail.drain(print);

@@ -12,6 +12,7 @@ import { activeRuns, markStarted, type RunRow } from "../store/runs.js";
 import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { recordEnding } from "./finish.js";
+import { publish } from "./publish.js";
 import { type Spawned, spawnAgent } from "./spawn.js";
 import type { SavedLaunch } from "./submit.js";
 import type { Supervisor } from "./supervisor.js";
@@ -87,6 +88,7 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
     agentPid: null,
     now,
   });
+  publish(ctx, { type: "run.state", runId: row.id, state: "running", task: null, projectDir: null });
   rmSync(runFile(ctx, row.id, "env"), { force: true }); // kept only until the start is recorded
   ctx.log.info(
     `run ${row.id}: started, process group ${spawned.pid}, in ${escapeControl(row.spec.projectDir)}`,

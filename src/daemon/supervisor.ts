@@ -8,12 +8,13 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import { fold } from "../agents/claude/fold.js";
 import { parseLine } from "../agents/claude/parse.js";
 import type { RunProgress } from "../agents/claude/progress.js";
+import { isSameProcess, signalGroup } from "../platform/process.js";
 import type { StopRequest } from "../run-state.js";
 import { describeStorageError, isDiskFull } from "../storage.js";
 import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { endWithInternalError, finishRun } from "./finish.js";
-import { isSameProcess, signalGroup } from "./proc.js";
+import { publishProgress } from "./progress-event.js";
 import { reapGroup } from "./reap.js";
 import { recordSessionSeen } from "./registry.js";
 import { newWatch, type Watch, watchdogView } from "./run-watch.js";
@@ -48,6 +49,7 @@ export class Supervisor {
       if (pid !== null) {
         w.row.agentPid = pid;
         setAgentPid(this.ctx.db, w.row.id, pid);
+        this.ctx.events.emit("started", w.row.id);
       }
     }
     return w.row.agentPid;
@@ -171,6 +173,7 @@ export class Supervisor {
   private persist(w: Watch): void {
     if (!w.dirty) return;
     saveProgress(this.ctx.db, w.row.id, { progress: w.progress, offset: w.tail.offset, now: Date.now() });
+    publishProgress(this.ctx, w.row.id, w.progress);
     w.dirty = false;
     w.lastPersist = Date.now();
   }

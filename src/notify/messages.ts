@@ -30,8 +30,6 @@ export function launchMessage(v: RunView, task: string): NotificationContent {
     ...iteration(v),
   );
   if (v.pid !== null) fields.push(["PID", String(v.pid)]);
-  if (v.model) fields.push(["Model", v.model]);
-  if (v.apiKeySource) fields.push(["Auth", v.apiKeySource]);
   const preview = task.length > PROMPT_PREVIEW ? `${task.slice(0, PROMPT_PREVIEW)}…` : task;
   return {
     kind: "launch",
@@ -45,15 +43,21 @@ export function launchMessage(v: RunView, task: string): NotificationContent {
   };
 }
 
+/** What claude's init line said about itself (known from the 📝 message on, not at 🚀). */
+function agentFacts(v: RunView): [string, string][] {
+  const facts: [string, string][] = [];
+  if (v.model) facts.push(["Model", v.model]);
+  if (v.apiKeySource) facts.push(["Auth", v.apiKeySource]);
+  if (v.claudeVersion) facts.push(["Claude Code", v.claudeVersion]);
+  return facts;
+}
+
 export function sessionMessage(v: RunView, sessionId: string): NotificationContent {
   return {
     kind: "session",
     icon: "📝",
     title: `Session: ${sessionId}`,
-    fields: [
-      ["Run", v.id],
-      ["Resume with", `cctask run --resume ${sessionId}`],
-    ],
+    fields: [["Run", v.id], ...agentFacts(v), ["Resume with", `cctask run --resume ${sessionId}`]],
     quote: null,
     footer: null,
     line: `📝 Session: ${sessionId} (run ${v.id})`,

@@ -187,6 +187,13 @@ export function markInterruptedSends(db: Db, now: number): { resent: number; unc
   return { resent, uncertain };
 }
 
+/** Sends that were in flight (state "sending"): after a daemon stopped, those it cut off. */
+export function inFlightSends(db: Db): NotificationRow[] {
+  return (db.prepare("SELECT * FROM notifications WHERE state = 'sending' ORDER BY id").all() as Raw[]).map(
+    fromRaw,
+  );
+}
+
 /** The live card of a (run, target): the first delivered heartbeat, which later heartbeats edit. */
 export function heartbeatCard(db: Db, runId: string, target: string): NotificationRow | undefined {
   const r = db

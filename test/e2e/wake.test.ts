@@ -236,6 +236,24 @@ describe("wake", () => {
     expect(cliCalls()).toEqual([]);
   }, 120_000);
 
+  it("hooks busy twice (503 at the admission timeout), then admitted: woken once through hooks, no other path", async () => {
+    await setup({
+      openclaw: { hooks: HOOKS },
+      gateway: { hooks: { token: "hook-secret", allowRequestSessionKey: true } },
+    });
+    gw!.injectHooks({ type: "admission-timeout" }, 2);
+    const run = await submit({ ...DM_THREAD, execShell: true });
+    const v = await settledWake(run.id);
+    expect(v.wake).toMatchObject({ state: "woken", path: "hooks-agent" });
+    expect(v.wake!.attempts.map((a) => [a.path, a.outcome])).toEqual([["hooks-agent", "woken"]]);
+    expect(v.wake!.attempts[0]!.detail).toMatch(
+      /after 2 busy answers \(HTTP 503: hook agent run did not start/,
+    );
+    expect(gw!.hookCalls).toHaveLength(3);
+    expect(gw!.sessionSends).toEqual([]);
+    expect(cliCalls()).toEqual([]);
+  }, 180_000);
+
   it("every path failing: a visible notice in the topic says so and where the result is", async () => {
     await setup({ env: { FAKE_OPENCLAW_AGENT: "delivery-failed" } });
     const run = await submit();

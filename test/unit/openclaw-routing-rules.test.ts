@@ -347,6 +347,27 @@ describe("other channels, through the gateway", () => {
     expect(d.route).toMatchObject({ channel: "whatsapp", threadId: null, wakeKey: key });
   });
 
+  it("the account a key names (whatsapp-account-<id>, per-account-channel-peer) travels to the send", () => {
+    const key = `${WA}:thread:whatsapp-account-work`;
+    const wa = route(req(key), evidence()).route;
+    expect(wa).toMatchObject({ channel: "whatsapp", target: "120363012345678901@g.us", accountId: "work" });
+    const targets = routeTargets({ ...wa, traceLive: false, execShell: false, launchEnv: {} });
+    expect(targets).toEqual(["openclaw:whatsapp:120363012345678901@g.us:account:work"]);
+    expect(parseTarget(targets[0]!)).toEqual({
+      scheme: "openclaw",
+      channel: "whatsapp",
+      target: "120363012345678901@g.us",
+      threadId: null,
+      accountId: "work",
+    });
+    const dm = route(req("agent:main:whatsapp:biz:direct:+15551234567"), evidence()).route;
+    expect(routeTargets({ ...dm, traceLive: false, execShell: false, launchEnv: {} })).toEqual([
+      "openclaw:whatsapp:+15551234567:account:biz",
+    ]);
+    // the default account's group key names none: nothing is added
+    expect(route(req(WA), evidence()).route.accountId).toBeUndefined();
+  });
+
   it("Discord channels and Slack threads", () => {
     // the row's destination is what OpenClaw itself delivers to
     expect(route(req("agent:main:discord:channel:1122334455"), fromGateway()).route).toMatchObject({

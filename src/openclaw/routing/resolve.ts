@@ -119,7 +119,7 @@ export function routeTargets(route: OpenClawRoute): string[] {
   if (route.channel === null || route.target === null) return [];
   if (route.channel === "telegram")
     return [`telegram:${route.target}${route.threadId !== null ? `:topic:${route.threadId}` : ""}`];
-  return [
-    `openclaw:${route.channel}:${route.target}${route.threadId !== null ? `:topic:${route.threadId}` : ""}`,
-  ];
+  const thread = route.threadId !== null ? `:topic:${route.threadId}` : "";
+  const account = route.accountId ? `:account:${route.accountId}` : "";
+  return [`openclaw:${route.channel}:${route.target}${thread}${account}`];
 }

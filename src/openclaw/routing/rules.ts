@@ -215,9 +215,10 @@ export function decideRoute(
     return { ok: true, metadata, route: routeOf(p, { channel, replyTo, sessionId, resolvedFrom: "none" }) };
   }
   const thread = p.threadId ?? (fromRow ? (found.row?.threadId ?? null) : null);
+  const account = p.accountId !== null ? { accountId: p.accountId.toLowerCase() } : {};
   return {
     ok: true,
     metadata,
-    route: routeOf(p, { channel, target, threadId: thread, replyTo, sessionId, resolvedFrom }),
+    route: routeOf(p, { channel, target, threadId: thread, replyTo, sessionId, resolvedFrom, ...account }),
   };
 }
