@@ -65,7 +65,7 @@ function view(over: Partial<RunView> = {}): RunView {
 }
 
 describe("launchMessage", () => {
-  it("says what started, where, and with what, quietly", () => {
+  it("says what started and where, quietly (what the agent says of itself comes later)", () => {
     const m = launchMessage(
       view({ pid: 4242, model: "claude-sonnet-4-5", apiKeySource: "ANTHROPIC_API_KEY", label: "nightly" }),
       "fix the tests",
@@ -81,8 +81,6 @@ describe("launchMessage", () => {
         ["Timeout", "2h00m"],
         ["Resume", "new session"],
         ["PID", "4242"],
-        ["Model", "claude-sonnet-4-5"],
-        ["Auth", "ANTHROPIC_API_KEY"],
       ],
       quote: { label: "Prompt", text: "fix the tests" },
       footer: null,
@@ -119,7 +117,19 @@ describe("launchMessage", () => {
 });
 
 describe("sessionMessage and updateMessage", () => {
-  it("name the session and how to resume it", () => {
+  it("name the session, what the agent said of itself, and how to resume it", () => {
+    const told = view({
+      model: "claude-sonnet-4-5",
+      apiKeySource: "ANTHROPIC_API_KEY",
+      claudeVersion: "2.1.330",
+    });
+    expect(sessionMessage(told, SESSION).fields).toEqual([
+      ["Run", "r-7f3a"],
+      ["Model", "claude-sonnet-4-5"],
+      ["Auth", "ANTHROPIC_API_KEY"],
+      ["Claude Code", "2.1.330"],
+      ["Resume with", `cctask run --resume ${SESSION}`],
+    ]);
     expect(sessionMessage(view(), SESSION)).toEqual({
       kind: "session",
       icon: "📝",
