@@ -3,8 +3,6 @@ import type { RunView } from "../protocol.js";
 import { escapeControl } from "../text.js";
 import { formatCost, formatDuration, formatTokens } from "../units.js";
 
-export { formatCost, formatDuration, formatTokens };
-
 export function stateLabel(v: RunView): string {
   const icon: Record<string, string> = {
     queued: "⏳",
