@@ -6,7 +6,7 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { type FollowOptions, followEvents } from "./client-events.js";
 import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "./errors.js";
 import type { CctaskEvent } from "./events.js";
@@ -22,6 +22,7 @@ import type {
   SubmitRequest,
   ValidateRoutingRequest,
 } from "./protocol.js";
+import { statePath } from "./state-dir.js";
 
 export class DaemonClient {
   /** The daemon's last answer to /health. */
@@ -144,7 +145,7 @@ export function isNoDaemon(e: unknown): boolean {
 }
 
 export function socketPath(stateDir: string): string {
-  return join(stateDir, "daemon.sock");
+  return statePath(stateDir, "socket");
 }
 
 /** The state dir must exist and be ours to write, before any daemon is started for it. */

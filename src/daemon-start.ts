@@ -6,18 +6,18 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DaemonClient } from "./client.js";
 import { UnavailableError } from "./errors.js";
 import { isAlive } from "./platform/process.js";
 import { withoutSecrets } from "./secret-env.js";
+import { statePath } from "./state-dir.js";
 
 const START_TIMEOUT_MS = 30_000;
 const POLL_MS = 40;
 
 export async function startDaemon(stateDir: string, client: DaemonClient): Promise<void> {
-  const claimFile = join(stateDir, "daemon.starting");
+  const claimFile = statePath(stateDir, "starting");
   const deadline = Date.now() + START_TIMEOUT_MS;
   let starter: Starter | null = null;
   const last = { error: "no answer" };
@@ -32,12 +32,12 @@ export async function startDaemon(stateDir: string, client: DaemonClient): Promi
         throw new UnavailableError(
           said.startsWith("cannot start: ")
             ? `the cctask daemon ${said}`
-            : `the cctask daemon could not start (exit ${starter.exited}): ${said || "no message"}\nSee ${join(stateDir, "daemon.log")}.`,
+            : `the cctask daemon could not start (exit ${starter.exited}): ${said || "no message"}\nSee ${statePath(stateDir, "log")}.`,
         );
       }
     }
     throw new UnavailableError(
-      `the cctask daemon did not answer within ${START_TIMEOUT_MS / 1000}s on ${client.socketPath} (last: ${last.error}). See ${join(stateDir, "daemon.log")}.`,
+      `the cctask daemon did not answer within ${START_TIMEOUT_MS / 1000}s on ${client.socketPath} (last: ${last.error}). See ${statePath(stateDir, "log")}.`,
     );
   } finally {
     if (starter) {

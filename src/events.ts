@@ -98,8 +98,3 @@ export function isEvent(v: unknown): v is CctaskEvent {
     (e.runId === null || typeof e.runId === "string" || e.runId === undefined)
   );
 }
-
-/** The run an event is about, if any. */
-export function runOf(e: EventBody): string | null {
-  return e.runId ?? null;
-}

@@ -1,22 +1,13 @@
 /** Human-readable rendering of runs for the terminal. JSON output bypasses all of this. */
 import type { RunView } from "../protocol.js";
+import { STATE_ICONS } from "../run-state.js";
 import { escapeControl } from "../text.js";
 import { formatCost, formatDuration, formatTokens } from "../units.js";
 
 export function stateLabel(v: RunView): string {
-  const icon: Record<string, string> = {
-    queued: "⏳",
-    starting: "🚀",
-    running: "🟢",
-    succeeded: "✅",
-    failed: "❌",
-    timed_out: "⏰",
-    cancelled: "🛑",
-    interrupted: "💥",
-  };
   const why =
     v.state === "failed" && v.reason ? ` (${v.reason}${v.apiErrorStatus ? ` ${v.apiErrorStatus}` : ""})` : "";
-  return `${icon[v.state] ?? ""} ${v.state}${why}`;
+  return `${STATE_ICONS[v.state]} ${v.state}${why}`;
 }
 
 export function formatStatus(v: RunView): string {

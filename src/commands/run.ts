@@ -9,9 +9,10 @@ import { callDaemon, type DaemonClient, ensureStateDir } from "../client.js";
 import { RoutingRefusal, UsageError } from "../errors.js";
 import { describeBytes, TASK_MAX_BYTES, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../limits.js";
 import { formatTarget, parseTarget } from "../notify/targets.js";
+import { projectDirProblem } from "../project-dir.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES } from "../run-spec.js";
-import { configPath, stateDir } from "../state-dir.js";
+import { configPath, stateDir, statePath } from "../state-dir.js";
 import { escapeControl, quoted } from "../text.js";
 import { formatDuration } from "../units.js";
 import { type Parsed, parseCommandArgs, positiveNumber, str, timeoutSeconds, wholeNumber } from "./args.js";
@@ -146,9 +147,12 @@ async function buildRequest(args: Parsed, io: CommandIo, home: string): Promise<
   const projectRaw = str(v.project);
   if (projectRaw !== undefined && projectRaw.trim() === "")
     throw new UsageError("--project is empty; pass a directory, e.g. --project ~/projects/app");
-  const projectDir = projectRaw ? resolve(io.cwd, expandHome(projectRaw, io.env)) : join(home, "scratch");
+  const projectDir = projectRaw
+    ? resolve(io.cwd, expandHome(projectRaw, io.env))
+    : statePath(home, "scratch");
   const createProject = Boolean(v["create-project"]) || projectRaw === undefined;
-  checkProject(projectDir, createProject);
+  const problem = projectDirProblem(projectDir, createProject);
+  if (problem) throw new UsageError(problem);
 
   const permissionMode = str(v["permission-mode"]) ?? DEFAULT_PERMISSION_MODE;
   if (!(PERMISSION_MODES as readonly string[]).includes(permissionMode))
@@ -236,23 +240,6 @@ async function readTask(task: string | undefined, file: string | undefined, io: 
     throw new UsageError(`the task is empty (from ${from}); say what Claude should do`);
   }
   return text;
-}
-
-function checkProject(dir: string, create: boolean): void {
-  let st: ReturnType<typeof statSync> | undefined;
-  try {
-    st = statSync(dir);
-  } catch {
-    if (!create)
-      throw new UsageError(
-        `the project directory ${escapeControl(dir)} does not exist; create it, or pass --create-project to have cctask create it`,
-      );
-    return;
-  }
-  if (!st.isDirectory())
-    throw new UsageError(
-      `the project path ${escapeControl(dir)} is a file, not a directory; pass a directory with --project`,
-    );
 }
 
 function expandHome(p: string, env: NodeJS.ProcessEnv): string {

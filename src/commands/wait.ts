@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 import { LineTail } from "../line-tail.js";
 import type { RunView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
-import { stateDir } from "../state-dir.js";
+import { RUN_FILES, stateDir } from "../state-dir.js";
 import { parseCommandArgs } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
 import { stateLabel } from "./format.js";
@@ -64,7 +64,7 @@ export async function followConsole(
   v: RunView,
   print: (line: string) => void,
 ): Promise<RunView> {
-  const tail = new LineTail(join(v.files.dir, "console.log"), 0);
+  const tail = new LineTail(join(v.files.dir, RUN_FILES.console), 0);
   const pump = () => tail.drain(print).catch(() => 0);
   const toConsole = v.notify.includes("console");
   const stop = new AbortController();

@@ -7,7 +7,7 @@ import {
   getSession,
   importSessions,
   listSessions,
-  matchSessionLabel,
+  lookupSession,
   type SessionRow,
   setSessionLabel,
 } from "../store/sessions.js";
@@ -31,10 +31,8 @@ export function listSessionViews(ctx: DaemonContext, q: URLSearchParams): Sessio
 
 /** A session by exact id, else by label (case-insensitive: exact, then substring; ambiguity refused). */
 export function resolveSession(ctx: DaemonContext, key: string): SessionRow {
-  const byId = getSession(ctx.db, key);
-  if (byId) return byId;
-  const hits = matchSessionLabel(ctx.db, key);
-  if (hits.length === 1) return hits[0]!;
+  const { session, matches: hits } = lookupSession(ctx.db, key);
+  if (session) return session;
   if (hits.length === 0)
     throw new NotFoundError(`no session has the id or label "${key}"; see cctask sessions --hours 0`);
   throw new UsageError(

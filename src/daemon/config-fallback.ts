@@ -4,12 +4,9 @@
  * kept in the state directory — or the defaults, and it says what is wrong until it is fixed.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { type Config, defaultConfig, parseConfig } from "../config.js";
 import { errorMessage } from "../errors.js";
-import { configPath } from "../state-dir.js";
-
-export const LAST_GOOD_CONFIG = "config.last-good.json5";
+import { configPath, statePath } from "../state-dir.js";
 
 export interface LoadedConfig {
   config: Config;
@@ -39,7 +36,7 @@ export function loadConfigOrFallback(stateDir: string): LoadedConfig {
 }
 
 function fallback(stateDir: string, error: string): LoadedConfig {
-  const copy = join(stateDir, LAST_GOOD_CONFIG);
+  const copy = statePath(stateDir, "lastGoodConfig");
   try {
     const config = parseConfig(readFileSync(copy, "utf8"), copy);
     return { config, problem: { error, using: `the last good settings (${copy})` } };
@@ -50,7 +47,7 @@ function fallback(stateDir: string, error: string): LoadedConfig {
 
 /** Keeps the text of the last config that parsed (it may hold secrets: 0600, like the state dir). */
 function saveLastGood(stateDir: string, text: string): void {
-  const copy = join(stateDir, LAST_GOOD_CONFIG);
+  const copy = statePath(stateDir, "lastGoodConfig");
   try {
     if (readFileSync(copy, "utf8") === text) return;
   } catch {

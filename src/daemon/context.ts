@@ -1,11 +1,10 @@
 /** What every part of the daemon shares: state paths, config, the database, the log, run events. */
 import { EventEmitter } from "node:events";
-import { join } from "node:path";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { type RUN_FILES, runDirOf, runPath } from "../state-dir.js";
 import type { Db } from "../store/db.js";
 import type { SpaceReserve } from "./reserve.js";
-import { RUN_FILES } from "./spawn.js";
 
 export interface DaemonContext {
   stateDir: string;
@@ -34,11 +33,11 @@ export interface DaemonContext {
 }
 
 export function runDir(ctx: { stateDir: string }, id: string): string {
-  return join(ctx.stateDir, "runs", id);
+  return runDirOf(ctx.stateDir, id);
 }
 
 export function runFile(ctx: { stateDir: string }, id: string, name: keyof typeof RUN_FILES): string {
-  return join(runDir(ctx, id), RUN_FILES[name]);
+  return runPath(ctx.stateDir, id, name);
 }
 
 export function createEvents(): EventEmitter {

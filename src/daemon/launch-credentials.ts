@@ -5,13 +5,13 @@
  * has them. The latest launch's value of a variable wins.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { launchCredentialsPath } from "../state-dir.js";
+import { statePath } from "../state-dir.js";
 
 export class LaunchCredentials {
   private values: Record<string, string>;
 
   constructor(private readonly stateDir: string) {
-    this.values = readStored(launchCredentialsPath(stateDir));
+    this.values = readStored(statePath(stateDir, "credentials"));
   }
 
   get(): Record<string, string> {
@@ -23,7 +23,7 @@ export class LaunchCredentials {
     const changed = Object.entries(secrets).some(([k, v]) => this.values[k] !== v);
     if (!changed) return false;
     this.values = { ...this.values, ...secrets };
-    const file = launchCredentialsPath(this.stateDir);
+    const file = statePath(this.stateDir, "credentials");
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.values), { mode: 0o600 });
     renameSync(tmp, file);

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { exposedSecretWarning } from "../config.js";
 import { fileLogger, type Logger } from "../log.js";
 import { acquireLock } from "../platform/lock.js";
+import { statePath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
 import { countUndelivered } from "../store/notifications.js";
 import { countActive } from "../store/runs.js";
@@ -25,13 +26,6 @@ import { createReserve } from "./reserve.js";
 import { kick } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
 import { Waker } from "./waker.js";
-
-export const DAEMON_FILES = {
-  socket: "daemon.sock",
-  pid: "daemon.pid",
-  log: "daemon.log",
-  db: "cctask.db",
-} as const;
 
 export class DaemonAlreadyRunning extends Error {}
 
@@ -68,8 +62,8 @@ function prepareStateDir(stateDir: string): Logger {
   process.umask(0o077);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   chmodSync(stateDir, 0o700);
-  mkdirSync(join(stateDir, "runs"), { recursive: true, mode: 0o700 });
-  return fileLogger(join(stateDir, DAEMON_FILES.log));
+  mkdirSync(statePath(stateDir, "runs"), { recursive: true, mode: 0o700 });
+  return fileLogger(statePath(stateDir, "log"));
 }
 
 /** config.json5, or the last good settings (or the defaults) with the problem kept to report. */
@@ -82,7 +76,7 @@ function loadConfig(stateDir: string): LoadedConfig & { stamp: string } {
 async function takeLock(stateDir: string): Promise<{ close(): void }> {
   const lock = await acquireLock(stateDir);
   if (!lock) throw new DaemonAlreadyRunning(`another cctask daemon is already running for ${stateDir}`);
-  writeFileSync(join(stateDir, DAEMON_FILES.pid), `${process.pid}\n`, { mode: 0o600 });
+  writeFileSync(statePath(stateDir, "pid"), `${process.pid}\n`, { mode: 0o600 });
   return lock;
 }
 
@@ -96,7 +90,7 @@ function openDaemon(
   const config = loaded.config;
   const reserve = createReserve(stateDir, log);
   reserve.ensure();
-  const dbPath = join(stateDir, DAEMON_FILES.db);
+  const dbPath = statePath(stateDir, "db");
   const dbMissing = missingDatabaseProblem(stateDir, dbPath);
   const ctx: DaemonContext = {
     stateDir,
@@ -134,7 +128,7 @@ function openDaemon(
     notifier,
     waker,
     lock,
-    paths: { pid: join(stateDir, DAEMON_FILES.pid), socket: join(stateDir, DAEMON_FILES.socket), db: dbPath },
+    paths: { pid: statePath(stateDir, "pid"), socket: statePath(stateDir, "socket"), db: dbPath },
     dbIdentity,
     loadedStamp: loaded.stamp,
     lastActivity: Date.now(),
@@ -258,9 +252,9 @@ async function shutdown(d: Daemon, why: string): Promise<void> {
 function writeCctaskShim(stateDir: string): void {
   const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
   const cli = fileURLToPath(new URL("../cli.js", import.meta.url));
-  mkdirSync(join(stateDir, "bin"), { recursive: true, mode: 0o700 });
+  mkdirSync(statePath(stateDir, "bin"), { recursive: true, mode: 0o700 });
   writeFileSync(
-    join(stateDir, "bin", "cctask"),
+    join(statePath(stateDir, "bin"), "cctask"),
     `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cli)} "$@"\n`,
     { mode: 0o700 },
   );

@@ -4,7 +4,6 @@
  * exactly one final message. Runs without targets cause nothing here.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
 import {
@@ -30,7 +29,7 @@ import { configPath } from "../state-dir.js";
 import { isDiskFull } from "../storage.js";
 import { enqueue, nextSeq } from "../store/notifications.js";
 import { activeRuns, endedWithoutFinal, getRun, type RunRow } from "../store/runs.js";
-import { type DaemonContext, runDir, runFile } from "./context.js";
+import { type DaemonContext, runFile } from "./context.js";
 import { settleInterruptedSends } from "./interrupted-sends.js";
 import { LaunchCredentials } from "./launch-credentials.js";
 import { publish } from "./publish.js";
@@ -58,7 +57,7 @@ export class Notifier {
     this.launchCreds = new LaunchCredentials(ctx.stateDir);
     this.registry = new ChannelRegistry(
       () => this.credentials(),
-      (runId) => join(runDir(ctx, runId), "console.log"),
+      (runId) => runFile(ctx, runId, "console"),
     );
     this.outbox = new Outbox({
       db: ctx.db,

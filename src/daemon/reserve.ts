@@ -5,10 +5,9 @@
  * has room.
  */
 import { closeSync, openSync, rmSync, statfsSync, statSync, writeSync } from "node:fs";
-import { join } from "node:path";
 import type { Logger } from "../log.js";
+import { statePath } from "../state-dir.js";
 
-export const RESERVE_FILE = "space.reserve";
 const RESERVE_BYTES = 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024);
 
@@ -22,7 +21,7 @@ export interface SpaceReserve {
 }
 
 export function createReserve(stateDir: string, log: Logger): SpaceReserve {
-  const path = join(stateDir, RESERVE_FILE);
+  const path = statePath(stateDir, "reserve");
   let exhausted = false;
   return {
     get exhausted() {

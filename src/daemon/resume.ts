@@ -5,7 +5,7 @@
 import { realpathSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import type { SubmitRequest } from "../protocol.js";
-import { getSession, matchSessionLabel, type SessionRow } from "../store/sessions.js";
+import { getSession, lookupSession, type SessionRow } from "../store/sessions.js";
 import type { DaemonContext } from "./context.js";
 import { isoTime } from "./view.js";
 
@@ -35,11 +35,9 @@ export function resolveResume(ctx: DaemonContext, req: SubmitRequest): ResolvedR
 }
 
 function findSession(ctx: DaemonContext, key: string): SessionRow | null {
-  const byId = getSession(ctx.db, key);
-  if (byId) return byId;
-  if (UUID.test(key)) return null; // not in the registry; Claude may still know it
-  const hits = matchSessionLabel(ctx.db, key);
-  if (hits.length === 1) return hits[0]!;
+  if (UUID.test(key)) return getSession(ctx.db, key) ?? null; // not in the registry: Claude may still know it
+  const { session, matches: hits } = lookupSession(ctx.db, key);
+  if (session) return session;
   if (hits.length === 0)
     throw new UsageError(
       `no session has the id or label "${key}". Session ids are UUIDs (cctask status RUN shows a run's); labels: cctask sessions`,

@@ -3,11 +3,15 @@
  * two runs that continue the same Claude session never run at the same time (a later run may
  * overtake one that waits for its session).
  */
-import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+
+import { readFileSync, rmSync } from "node:fs";
+import { delimiter } from "node:path";
+import { isExecutableFile } from "../agents/claude/bin.js";
 import { buildClaudeArgs } from "../agents/claude/command.js";
 import { agentEnvironment } from "../config.js";
+import { projectDirProblem } from "../project-dir.js";
 import type { Outcome } from "../run-state.js";
+import { statePath } from "../state-dir.js";
 import { activeRuns, markStarted, type RunRow } from "../store/runs.js";
 import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
@@ -102,13 +106,11 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
 /** Facts that can change between submission and start (a queued run may wait for hours). */
 function preflight(row: RunRow): string | null {
   const bin = row.spec.claudeBin;
-  try {
-    accessSync(bin, constants.X_OK);
-  } catch {
+  if (!isExecutableFile(bin)) {
     return `the claude binary ${bin} is missing or not executable. Install it (npm install -g @anthropic-ai/claude-code) or set CCTASK_CLAUDE_BIN to its path, then submit the task again.`;
   }
   const cwd = row.spec.projectDir;
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
+  if (projectDirProblem(cwd, false)) {
     return `the project directory ${escapeControl(cwd)} no longer exists; recreate it (or pass --create-project) and submit the task again.`;
   }
   return null;
@@ -128,7 +130,7 @@ export function endUnstarted(ctx: DaemonContext, row: RunRow, outcome: Outcome):
  */
 function runEnvironment(ctx: DaemonContext, row: RunRow, saved: SavedLaunch): Record<string, string> {
   const env = agentEnvironment(saved.env);
-  const bin = join(ctx.stateDir, "bin");
+  const bin = statePath(ctx.stateDir, "bin");
   return {
     ...env,
     CCTASK_HOME: ctx.stateDir,

@@ -11,17 +11,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isStartTime, processStartTime, startTimeShell } from "../platform/process.js";
-
-export const RUN_FILES = {
-  prompt: "prompt.txt", // exactly what the agent receives on stdin
-  task: "task.txt", // the task as given, when the prompt had to be shortened
-  events: "events.jsonl",
-  stderr: "stderr.log",
-  pid: "pid",
-  exit: "exit",
-  result: "result.md",
-  env: "env.json",
-} as const;
+import { RUN_FILES, STATE_FILES } from "../state-dir.js";
 
 /** The wrapper records its own start time the way processStartTime reads it (/proc or ps). */
 const wrapperScript = () => `d=$1; u=$2; w=$3; shift 3
@@ -36,9 +26,9 @@ while :; do
   kill -0 "$c" 2>/dev/null || break
 done
 echo "$s" >"$d/exit.tmp" && mv "$d/exit.tmp" "$d/${RUN_FILES.exit}"
-p=$(cat "$w/daemon.pid" 2>/dev/null)
-if ! kill -0 "$p" 2>/dev/null && [ -x "$w/bin/cctask" ]; then
-  "$w/bin/cctask" daemon start >/dev/null 2>&1 </dev/null
+p=$(cat "$w/${STATE_FILES.pid}" 2>/dev/null)
+if ! kill -0 "$p" 2>/dev/null && [ -x "$w/${STATE_FILES.bin}/cctask" ]; then
+  "$w/${STATE_FILES.bin}/cctask" daemon start >/dev/null 2>&1 </dev/null
 fi
 exit 0
 `;

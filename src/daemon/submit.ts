@@ -3,12 +3,13 @@
  * the run's directory and files, then record it as queued. Any refusal leaves nothing behind.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute } from "node:path";
 import { isExecutableFile, resolveClaudeBin } from "../agents/claude/bin.js";
 import { agentEnvironment } from "../config.js";
 import { UnavailableError, UsageError } from "../errors.js";
 import { describeBytes, TASK_MAX_BYTES, TIMEOUT_RANGE, timeoutProblem } from "../limits.js";
+import { projectDirProblem } from "../project-dir.js";
 import type { SubmitRequest } from "../protocol.js";
 import type { OpenClawRoute } from "../route.js";
 import { DEFAULT_PERMISSION_MODE, type RunSpec } from "../run-spec.js";
@@ -43,16 +44,8 @@ export function submitRun(
   checkFreeSpace(ctx);
   if (!isAbsolute(req.projectDir))
     throw new UsageError(`the project path must be absolute, got "${escapeControl(req.projectDir)}"`);
-  if (existsSync(req.projectDir)) {
-    if (!statSync(req.projectDir).isDirectory())
-      throw new UsageError(
-        `the project path ${escapeControl(req.projectDir)} is a file, not a directory; pass a directory with --project`,
-      );
-  } else if (!req.createProject) {
-    throw new UsageError(
-      `the project directory ${escapeControl(req.projectDir)} does not exist; create it, or pass --create-project to have cctask create it`,
-    );
-  }
+  const problem = projectDirProblem(req.projectDir, req.createProject);
+  if (problem) throw new UsageError(problem);
   const claudeBin = checkedClaudeBin(ctx, req);
   if (req.outputFile && !existsSync(dirname(req.outputFile)))
     throw new UsageError(`the directory of --output ${req.outputFile} does not exist; create it first`);

@@ -3,6 +3,7 @@
  * are the baseline (seed-behaviour §7); channels escape and lay them out.
  */
 import type { RunView } from "../protocol.js";
+import { STATE_ICONS } from "../run-state.js";
 import { escapeControl } from "../text.js";
 import { formatCost, formatDuration, formatTokens } from "../units.js";
 import type { NotificationContent } from "./channel.js";
@@ -118,14 +119,6 @@ export function updateMessage(v: RunView, text: string): NotificationContent {
   };
 }
 
-const FINAL_ICON: Record<string, string> = {
-  succeeded: "✅",
-  failed: "❌",
-  timed_out: "⏰",
-  cancelled: "🛑",
-  interrupted: "💥",
-};
-
 export function finalTitle(v: RunView): string {
   switch (v.state) {
     case "succeeded":
@@ -156,7 +149,7 @@ export function finalMessage(v: RunView, result: string, opts: { silent: boolean
   if (v.state !== "succeeded" && v.detail) fields.push(["Why", v.detail]);
   if (v.reason === "resume_not_found") fields.push(["Suggestion", "Start a fresh session without --resume."]);
   const partial = v.state === "timed_out" || v.state === "cancelled" || v.state === "interrupted";
-  const icon = FINAL_ICON[v.state] ?? "💥";
+  const icon = STATE_ICONS[v.state];
   return {
     kind: "final",
     icon,

@@ -10,9 +10,9 @@
  */
 import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { statePath } from "../state-dir.js";
 import { isSameProcess, processStartTime } from "./process.js";
 
-export const LOCK_DIR = "daemon.lock";
 const MAX_ATTEMPTS = 100;
 
 export interface FileLock {
@@ -26,7 +26,7 @@ interface Holder {
 }
 
 export function acquireFileLock(stateDir: string): FileLock | null {
-  const dir = join(stateDir, LOCK_DIR);
+  const dir = statePath(stateDir, "lock");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const me = `${process.pid} ${processStartTime(process.pid) ?? "-"}\n`;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

@@ -79,6 +79,21 @@ export function getSession(db: Db, id: string): SessionRow | undefined {
 }
 
 /** Label lookup as the original did it, case-insensitive: exact matches if any, else substrings. */
+/**
+ * The one session lookup (`sessions show/label`, `run --resume`): by exact id, else by label —
+ * `matches` are the labelled sessions it names (exact first, then substring); each caller words
+ * a miss and an ambiguity for what it was asked.
+ */
+export function lookupSession(
+  db: Db,
+  key: string,
+): { session: SessionRow; matches: [] } | { session: null; matches: SessionRow[] } {
+  const byId = getSession(db, key);
+  if (byId) return { session: byId, matches: [] };
+  const matches = matchSessionLabel(db, key);
+  return matches.length === 1 ? { session: matches[0]!, matches: [] } : { session: null, matches };
+}
+
 export function matchSessionLabel(db: Db, label: string): SessionRow[] {
   const rows = (
     db.prepare(`${SELECT} WHERE s.label IS NOT NULL ORDER BY s.last_used_at DESC`).all() as RawSession[]

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DaemonClient } from "../../src/client.js";
+import type { CctaskEvent } from "../../src/events.js";
 import type { RunView } from "../../src/protocol.js";
 import type { OpenClawRoute } from "../../src/route.js";
 import { type FakeGateway, type FakeGatewayOptions, startFakeGateway } from "../fakes/gateway.js";
@@ -131,6 +132,18 @@ function topicTexts(): string[] {
     .map((c) => c.text ?? "");
 }
 
+/** The run's wake events among those stored (GET /events from the first, read for a second). */
+async function wakeEvents(runId: string): Promise<CctaskEvent[]> {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), 1000);
+  const got: CctaskEvent[] = [];
+  const client = new DaemonClient(join(sb!.home, "daemon.sock"));
+  for await (const e of client.events({ runId, after: 0, signal: stop.signal }))
+    if (e.type === "wake") got.push(e);
+  clearTimeout(timer);
+  return got;
+}
+
 async function restartDaemonAfterKill(): Promise<void> {
   const pid = sb!.daemonPid()!;
   process.kill(pid, "SIGKILL");
@@ -202,6 +215,15 @@ describe("wake", () => {
     expect(gw!.hookCalls).toHaveLength(1);
     expect(cliCalls()).toHaveLength(1);
     expect((await sb!.json(["status", run.id])).wake).toMatchObject({ state: "woken", id: v.wake!.id });
+    expect(await wakeEvents(run.id)).toMatchObject([
+      {
+        type: "wake",
+        wakeId: v.wake!.id,
+        outcome: "woken",
+        path: "sessions-send",
+        sessionKey: "agent:main:main",
+      },
+    ]);
   }, 120_000);
 
   it("exec marker, version not detectable: openclaw agent refuses (marker passed on) and hooks wake instead", async () => {
@@ -259,6 +281,9 @@ describe("wake", () => {
     const run = await submit();
     const v = await settledWake(run.id);
     expect(v.wake!.state).toBe("failed");
+    expect(await wakeEvents(run.id)).toMatchObject([
+      { type: "wake", wakeId: v.wake!.id, outcome: "failed", path: null },
+    ]);
     await waitFor(() => topicTexts().some((t) => t.includes("could not be woken")), 30_000, "the notice");
     const notice = topicTexts().find((t) => t.includes("could not be woken"))!;
     const file = join(sb!.env.HOME!, ".openclaw", "openclaw.json");

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acquireLock } from "../../src/platform/lock.js";
-import { LOCK_DIR } from "../../src/platform/lock-file.js";
 import { processStartTime, startTimeShell } from "../../src/platform/process.js";
+import { statePath } from "../../src/state-dir.js";
 import { ROOT } from "../helpers/cctask.js";
 import { exited, MODES, startShell, trackChildren, useMode } from "../helpers/platform.js";
 
@@ -100,7 +100,7 @@ describe.each(MODES)("daemon lock (%s)", (mode) => {
 
 describe("the portable lock file", () => {
   useMode("portable");
-  const lockDir = () => join(stateDir, LOCK_DIR);
+  const lockDir = () => statePath(stateDir, "lock");
   const writeHolder = (generation: number, text: string) => {
     rmSync(lockDir(), { recursive: true, force: true });
     mkdirSync(lockDir(), { mode: 0o700 });
