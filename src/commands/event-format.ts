@@ -1,7 +1,7 @@
 /** One readable line per event, for `cctask events` (--json prints the events themselves). */
 import type { CctaskEvent } from "../events.js";
 import { escapeControl } from "../text.js";
-import { formatCost } from "./format.js";
+import { formatCost } from "../units.js";
 
 export function formatEvent(e: CctaskEvent): string {
   const time = e.at.slice(11, 19);

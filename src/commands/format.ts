@@ -4,8 +4,6 @@ import { STATE_ICONS } from "../run-state.js";
 import { escapeControl } from "../text.js";
 import { formatCost, formatDuration, formatTokens } from "../units.js";
 
-export { formatCost, formatDuration, formatTokens };
-
 export function stateLabel(v: RunView): string {
   const why =
     v.state === "failed" && v.reason ? ` (${v.reason}${v.apiErrorStatus ? ` ${v.apiErrorStatus}` : ""})` : "";

@@ -5,8 +5,9 @@ import { connectDaemon } from "../client.js";
 import { UsageError } from "../errors.js";
 import type { SessionView } from "../protocol.js";
 import { stateDir } from "../state-dir.js";
+import { formatCost } from "../units.js";
 import { parseCommandArgs, str } from "./args.js";
-import { formatCost, formatTable } from "./format.js";
+import { formatTable } from "./format.js";
 import { type CommandIo, printHelp } from "./io.js";
 import { readOriginalRegistry } from "./sessions-import.js";
 

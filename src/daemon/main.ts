@@ -3,19 +3,20 @@
  * database and parts → reconcile → signals → serve, until idle or asked to stop. A failing part is
  * logged, never silently fatal.
  */
-import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exposedSecretWarning } from "../config.js";
 import { fileLogger, type Logger } from "../log.js";
 import { acquireLock } from "../platform/lock.js";
-import { configPath, statePath } from "../state-dir.js";
+import { statePath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
 import { countUndelivered } from "../store/notifications.js";
 import { countActive } from "../store/runs.js";
 import { createApi } from "./api.js";
 import { type LoadedConfig, loadConfigOrFallback } from "./config-fallback.js";
+import { configStamp, logConfigProblem, reloadConfig } from "./config-reload.js";
 import { createEvents, type DaemonContext } from "./context.js";
 import { fileIdentity, missingDatabaseProblem } from "./db-watch.js";
 import { Notifier } from "./notifier.js";
@@ -259,38 +260,10 @@ function writeCctaskShim(stateDir: string): void {
   );
 }
 
-/** Identifies the config file's current version (mtime and size), or its absence. */
-function configStamp(stateDir: string): string {
-  try {
-    const st = statSync(configPath(stateDir));
-    return `${st.mtimeMs}:${st.size}`;
-  } catch {
-    return "absent";
-  }
-}
-
 /** Reloads config.json5 when its file changed since it was last read. */
 function reloadConfigIfChanged(d: Daemon): void {
   const stamp = configStamp(d.ctx.stateDir);
   if (stamp === d.loadedStamp) return;
   d.loadedStamp = stamp;
   reloadConfig(d.ctx);
-}
-
-/** An edited config.json5 takes effect at the next request; a broken edit keeps the settings in use. */
-function reloadConfig(ctx: DaemonContext): void {
-  const loaded = loadConfigOrFallback(ctx.stateDir);
-  if (loaded.problem) {
-    ctx.configProblem = { error: loaded.problem.error, using: "the settings it had before the edit" };
-    logConfigProblem(ctx);
-    return;
-  }
-  ctx.config = loaded.config;
-  ctx.configProblem = null;
-  ctx.log.info("config.json5 changed: reloaded");
-}
-
-function logConfigProblem(ctx: DaemonContext): void {
-  const p = ctx.configProblem;
-  if (p) ctx.log.error(`config.json5 is invalid, running with ${p.using}: ${p.error}`);
 }

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Channel, NotificationContent, SendRequest, SendResult } from "../../src/notify/channel.js";
 import { Outbox } from "../../src/notify/outbox.js";
 import { type Db, migrate } from "../../src/store/db.js";
@@ -11,6 +11,7 @@ let outbox: Outbox;
 afterEach(() => {
   outbox?.stop();
   db?.close();
+  vi.useRealTimers();
 });
 
 function content(kind: NotificationContent["kind"], line: string): NotificationContent {
@@ -64,17 +65,34 @@ async function until(cond: () => boolean, ms = 10_000) {
   }
 }
 
+/**
+ * The clock and timers of the outbox made fake: time moves only when the test moves it, so the
+ * pacing is measured exactly, on a fast machine or a loaded one alike.
+ */
+function useFakeClock(): number {
+  vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+  return Date.now();
+}
+
+/** Moves the fake clock 5 ms at a time (running every timer due, at its time) until cond holds. */
+async function advanceUntil(cond: () => boolean, maxMs = 60_000) {
+  for (let moved = 0; !cond(); moved += 5) {
+    if (moved > maxMs) throw new Error(`not reached within ${maxMs} ms of fake time`);
+    await vi.advanceTimersByTimeAsync(5);
+  }
+}
+
 describe("Outbox", () => {
   it("keeps order within a run and target; paces a private chat to bursts of 3, then one a second", async () => {
+    const t0 = useFakeClock();
     const ch = fakeChannel();
     start(ch);
     const lines = ["launch", "session", "update", "heartbeat", "final"];
     for (const [i, l] of lines.entries()) put("r1", "telegram:42", i === 4 ? "final" : "update", i + 1, l);
-    await until(() => ch.sent.length === 5);
+    await advanceUntil(() => ch.sent.length === 5);
     expect(ch.sent.map((s) => s.line)).toEqual(lines);
-    expect(ch.sent[2]!.at - ch.sent[0]!.at).toBeLessThan(300); // the burst
-    expect(ch.sent[3]!.at - ch.sent[0]!.at).toBeGreaterThanOrEqual(990);
-    expect(ch.sent[4]!.at - ch.sent[3]!.at).toBeGreaterThanOrEqual(990);
+    // The burst at once, then a token a second.
+    expect(ch.sent.map((s) => s.at - t0)).toEqual([0, 0, 0, 1000, 2000]);
     expect(notificationsOfRun(db, "r1").every((n) => n.state === "delivered")).toBe(true);
   });
 
@@ -101,12 +119,14 @@ describe("Outbox", () => {
         },
       },
     ]);
+    const t0 = useFakeClock();
     start(ch);
     put("r1", "webhook:https://x", "launch", 1, "a");
     put("r1", "webhook:https://x", "final", 1, "b");
-    await until(() => ch.sent.length === 3);
+    await advanceUntil(() => ch.sent.length === 3);
     expect(ch.sent.map((s) => s.line)).toEqual(["a", "a", "b"]);
-    expect(ch.sent[1]!.at - ch.sent[0]!.at).toBeGreaterThanOrEqual(1000);
+    // Retried when the service said (retry_after plus 50 ms), and the held message right behind it.
+    expect(ch.sent.map((s) => s.at - t0)).toEqual([0, 1050, 1050]);
     const rows = notificationsOfRun(db, "r1");
     expect(rows.map((n) => [n.state, n.attempts])).toEqual([
       ["delivered", 2],
