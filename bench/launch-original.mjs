@@ -48,10 +48,10 @@ async function settleRun(sb, id) {
   throw new Error(`the notifications of run ${id} did not settle within 30 s`);
 }
 
-async function launchCctask(world, env) {
+async function launchCctask(world, env, extra = []) {
   const { sb, gateway } = world;
   const from = gateway.calls.length;
-  const args = [CLI, "run", "--task", TASK, "--project", sb.project, "--session", WA_KEY, "--json"];
+  const args = [CLI, "run", "--task", TASK, "--project", sb.project, "--session", WA_KEY, ...extra, "--json"];
   const r = await runTimed(process.execPath, args, { env, cwd: sb.root });
   let v;
   try {
@@ -105,15 +105,17 @@ async function timeFloor(cmd, args, env, n) {
 
 async function measureAgent(world, agent, n, log) {
   const env = world.envs[agent];
-  const rows = { cold: [], warm: [], original: [] };
+  const rows = { cold: [], warm: [], waitInit: [], original: [] };
   for (let i = -WARMUP; i < n; i++) {
     if (world.sb.daemonPid() !== null) await world.sb.stopDaemon();
     const cold = await launchCctask(world, env);
     const warm = await launchCctask(world, env);
+    const waitInit = world.waitInit ? await launchCctask(world, env, ["--wait-init"]) : null;
     const orig = world.original.script ? await launchOriginal(world, env) : null;
     if (i < 0) continue;
     rows.cold.push(cold);
     rows.warm.push(warm);
+    if (waitInit) rows.waitInit.push(waitInit);
     if (orig) rows.original.push(orig);
   }
   const pick = (list, k) => summarize(list.map((x) => x[k]));
@@ -126,6 +128,7 @@ async function measureAgent(world, agent, n, log) {
   return {
     cold: cctask(rows.cold),
     warm: cctask(rows.warm),
+    waitInit: rows.waitInit.length ? cctask(rows.waitInit) : null,
     original: rows.original.length
       ? { rocket: pick(rows.original, "rocket"), exit: pick(rows.original, "exit") }
       : null,
@@ -169,6 +172,9 @@ async function measureManyLaunches(world, launches) {
 export async function benchLaunchOriginal({ iterations = 20, launches = 100, log }) {
   const world = await createLaunchWorld({ original: findOriginal() });
   try {
+    // `cctask run --wait-init` (the receipt waits for the agent's init line), where the CLI has it
+    const help = await runTimed(process.execPath, [CLI, "run", "--help"], { env: world.envs.replay });
+    world.waitInit = help.stdout.includes("--wait-init");
     const { original } = world;
     log(
       original.script

@@ -21,6 +21,12 @@ function agentRows(name, a) {
   rows.push(
     [name, "cctask warm: 🚀 received", ...ms2(a.warm.rocket), "–"],
     [name, "cctask warm: receipt (CLI exit)", ...ms2(a.warm.receipt), cpu2(a.warm.cpu)],
+    ...(a.waitInit
+      ? [
+          [name, "cctask warm --wait-init: 🚀 received", ...ms2(a.waitInit.rocket), "–"],
+          [name, "cctask warm --wait-init: receipt", ...ms2(a.waitInit.receipt), cpu2(a.waitInit.cpu)],
+        ]
+      : []),
     [name, "cctask cold: 🚀 received", ...ms2(a.cold.rocket), "–"],
     [name, "cctask cold: receipt (CLI exit)", ...ms2(a.cold.receipt), cpu2(a.cold.cpu)],
   );
@@ -79,7 +85,7 @@ Every command is spawned under \`bash -c '"$@"; times'\`: the time runs from jus
 to the 🚀 request arriving at the fake, or to the wrapper's exit (cctask's receipt); CPU is the command's user + system
 time as \`times\` reports it (a daemon started by a cold launch is not included). Each of ${r.iterations} iterations after 2
 untimed ones launches, one at a time: cctask cold (the daemon stopped first with \`cctask daemon stop\`), cctask warm,
-the original; each waits until the run has ended and its notifications are delivered (the original: until it exits;
+${r.agents.real.waitInit ? "cctask warm with `--wait-init` (the receipt waits for the agent's init line), " : ""}the original; each waits until the run has ended and its notifications are delivered (the original: until it exits;
 it polls its agent every 5 s, hence its late exit) before the next starts.
 
 ${table(["floor", "p50 ms", "p95 ms", "CPU-s p50 / p95"], floorRows)}
