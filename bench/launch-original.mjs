@@ -20,13 +20,13 @@ const sha256Of = (file) => createHash("sha256").update(readFileSync(file)).diges
 const TASK = "Reply with the word OK.";
 const UNSETTLED = new Set(["pending", "sending"]);
 
-/** The arrival time of the first 🚀 `message` call to the group from index `from` of the fake's log. */
+/** The arrival time of the first 🚀 sent (`message`, action send) from index `from` of the fake's log. */
 async function rocketAt(gateway, from, timeoutMs = 60_000) {
   const end = performance.now() + timeoutMs;
   for (;;) {
     const hit = gateway.calls
       .slice(from)
-      .find((c) => c.tool === "message" && String(c.args.message).includes("🚀"));
+      .find((c) => c.tool === "message" && c.args.action === "send" && String(c.args.message).includes("🚀"));
     if (hit) {
       if (hit.args.channel !== "whatsapp" || hit.args.target !== WA_JID)
         throw new Error(`the 🚀 went to ${hit.args.channel}:${hit.args.target}, not whatsapp:${WA_JID}`);
