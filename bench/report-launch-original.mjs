@@ -50,8 +50,7 @@ function conclusion(r) {
   const cpu = real.warm.cpu.p50;
   const cpuLine = `\`cctask run\` used ${fmt(cpu, 3)} CPU-s (p50, warm, real claude; target < ${CLI_CPU_TARGET_S}): ${verdict(cpu < CLI_CPU_TARGET_S)}
 (\`node -e 0\` took ${fmt(r.floors.node.cpu.p50, 3)} CPU-s in the same run).`;
-  if (!real.original)
-    return `Conclusion: the ratios to the original were not measured (${r.original.skipped}). ${cpuLine}`;
+  if (!real.original) return `Conclusion: no ratio to the original, which was not measured. ${cpuLine}`;
   const warm = real.warm.rocket.p50 / real.original.rocket.p50;
   const cold = real.cold.rocket.p50 / real.original.rocket.p50;
   return `Conclusion, with the real claude CLI (what the targets refer to): warm 🚀 at ${fmt(warm, 2)}× the original's (p50, target ≤ ${WARM_RATIO_TARGET}): ${verdict(warm <= WARM_RATIO_TARGET)};
@@ -66,6 +65,14 @@ export function launchOriginalSection(r, { machine, load }) {
   ];
   if (f.python) floorRows.push(["`python3 -c pass`", ...ms2(f.python.ms), cpu2(f.python.cpu)]);
   const m = r.many;
+  const launches = [
+    "cctask cold (the daemon stopped first with `cctask daemon stop`)",
+    "cctask warm",
+    ...(r.agents.real.waitInit
+      ? ["cctask warm with `--wait-init` (the receipt waits for the agent's init line)"]
+      : []),
+    ...(r.original.script ? ["the original"] : []),
+  ];
   const original = r.original.script
     ? `The original: \`${r.original.script}\` (sha256 ${r.original.sha256.slice(0, 12)}…) run by \`${r.original.python}\` (the interpreter \`python3\` resolves to, past
 any pyenv shim; it must import \`requests\`), with \`--task T --project DIR --session KEY --output FILE\`.`
@@ -86,9 +93,8 @@ ${original}
 Every command is spawned under \`bash -c '"$@"; times'\`: the time runs from just before the spawn (the invocation)
 to the 🚀 request arriving at the fake, or to the wrapper's exit (cctask's receipt); CPU is the command's user + system
 time as \`times\` reports it (a daemon started by a cold launch is not included). Each of ${r.iterations} iterations after 2
-untimed ones launches, one at a time: cctask cold (the daemon stopped first with \`cctask daemon stop\`), cctask warm,
-${r.agents.real.waitInit ? "cctask warm with `--wait-init` (the receipt waits for the agent's init line), " : ""}the original; each waits until the run has ended and its notifications are delivered (the original: until it exits;
-it polls its agent every 5 s, hence its late exit) before the next starts.
+untimed ones launches, one at a time: ${launches.join(", ")}; each waits until the run has ended and its
+notifications are delivered${r.original.script ? " (the original: until it exits; it polls its agent every 5 s, hence its late exit)" : ""} before the next starts.
 
 ${table(["floor", "p50 ms", "p95 ms", "CPU-s p50 / p95"], floorRows)}
 
