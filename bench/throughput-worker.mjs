@@ -10,7 +10,7 @@ import { importDist } from "./lib/dist.mjs";
 
 const { emptyProgress, fold } = await importDist("agents/claude/fold.js");
 const { parseLine } = await importDist("agents/claude/parse.js");
-const { LineTail } = await importDist("daemon/tail.js");
+const { LineTail } = await importDist("line-tail.js");
 
 function bare(file) {
   return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import { type CommandIo, processIo } from "./commands/io.js";
 import { ExitCode, isCctaskError } from "./errors.js";
 import { stateDir } from "./state-dir.js";
 import { describeStorageError } from "./storage.js";
+import { VERSION } from "./version.js";
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
@@ -17,12 +18,17 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ps: async () => (await import("./commands/status.js")).listCommand,
   logs: async () => (await import("./commands/logs.js")).logsCommand,
   wait: async () => (await import("./commands/wait.js")).waitCommand,
+  events: async () => (await import("./commands/events.js")).eventsCommand,
   cancel: async () => (await import("./commands/wait.js")).cancelCommand,
   result: async () => (await import("./commands/wait.js")).resultCommand,
   sessions: async () => (await import("./commands/sessions.js")).sessionsCommand,
   notify: async () => (await import("./commands/notify.js")).notifyCommand,
   notifications: async () => (await import("./commands/notify.js")).notificationsCommand,
-  daemon: async () => (await import("./commands/daemon.js")).daemonCommand,
+  daemon: async () => {
+    const { daemonCommand } = await import("./commands/daemon.js");
+    // The entry point to the daemon: cli.ts alone may load it (the layer table, scripts/check-layers.mjs).
+    return (argv, io) => daemonCommand(argv, io, () => import("./daemon/main.js"));
+  },
   openclaw: async () => (await import("./commands/openclaw.js")).openclawCommand,
 };
 
@@ -35,6 +41,7 @@ Usage: cctask <command> [options]
   list     recent runs (alias: ps)
   logs     a run's events, readable (-f to follow, --raw for JSONL)
   wait     block until runs end; the exit code tells the outcome
+  events   what the daemon does, as it happens (--json: JSON Lines, for scripts)
   cancel   stop a run
   result   print a run's final text
   notify   (for the agent inside a run) post a progress update
@@ -54,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
   if (name === "--version" || name === "-V") {
-    io.out("0.1.0");
+    io.out(VERSION);
     return ExitCode.ok;
   }
   const load = COMMANDS[name];

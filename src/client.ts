@@ -5,9 +5,11 @@
  */
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { join } from "node:path";
-import { startDaemon } from "./daemon-start.js";
-import { NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "./errors.js";
+import { connect } from "node:net";
+import { dirname, join } from "node:path";
+import { type FollowOptions, followEvents } from "./client-events.js";
+import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "./errors.js";
+import type { CctaskEvent } from "./events.js";
 import type {
   ApiErrorBody,
   Health,
@@ -38,7 +40,9 @@ export class DaemonClient {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = httpRequest(
         {
-          socketPath: this.socketPath,
+          // A socket of our own, without an agent: the agent would compile net.isIP's IPv6
+          // pattern on every CLI's first request (~30 ms of CPU) to name a TLS server there is none of.
+          createConnection: () => connect(this.socketPath),
           method,
           path,
           headers: {
@@ -46,7 +50,6 @@ export class DaemonClient {
             ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}),
           },
           timeout: timeoutMs || undefined,
-          agent: false,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -109,6 +112,17 @@ export class DaemonClient {
   importSessions(req: ImportRequest): Promise<ImportResult> {
     return this.call("POST", "/sessions/import", req);
   }
+  /**
+   * The daemon's events (GET /events), as they happen, until opts.signal aborts. After a
+   * disconnect it connects again (starting a daemon if none runs) and resumes after the last
+   * event it yielded: no gap, no repeat.
+   */
+  events(opts: FollowOptions = {}): AsyncGenerator<CctaskEvent> {
+    const reconnect = async () => {
+      await connectDaemon(dirname(this.socketPath), { autostart: true });
+    };
+    return followEvents({ socketPath: this.socketPath, toError, reconnect }, opts);
+  }
   shutdown(): Promise<Health> {
     return this.call("POST", "/shutdown");
   }
@@ -166,9 +180,31 @@ export async function connectDaemon(
     if (!opts.autostart) throw new UnavailableError(`no cctask daemon is running for ${stateDir}`);
   }
   ensureStateDir(stateDir);
-  await startDaemon(stateDir, client);
+  await (await import("./daemon-start.js")).startDaemon(stateDir, client); // child_process only when needed
   if (opts.warn) warnConfigProblem(await client.health(), opts.warn);
   return client;
+}
+
+/**
+ * One request to the daemon, starting it first when none listens: cheaper than a health check
+ * before each call. `send` runs a second time only when the first never reached a daemon.
+ */
+export async function callDaemon<T>(stateDir: string, send: (c: DaemonClient) => Promise<T>): Promise<T> {
+  const client = new DaemonClient(socketPath(stateDir));
+  try {
+    return await send(client);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ECONNREFUSED") {
+      if (isCctaskError(e) || code === undefined) throw e;
+      throw new UnavailableError(
+        `the cctask daemon for ${stateDir} does not answer: ${(e as Error).message}`,
+      );
+    }
+  }
+  ensureStateDir(stateDir);
+  await (await import("./daemon-start.js")).startDaemon(stateDir, client); // child_process only when needed
+  return await send(client);
 }
 
 function warnConfigProblem(h: Health, warn: ((text: string) => void) | undefined): void {

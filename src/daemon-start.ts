@@ -9,8 +9,8 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DaemonClient } from "./client.js";
-import { isAlive } from "./daemon/proc.js";
 import { UnavailableError } from "./errors.js";
+import { isAlive } from "./platform/process.js";
 import { withoutSecrets } from "./secret-env.js";
 
 const START_TIMEOUT_MS = 30_000;

@@ -1,8 +1,8 @@
 /**
  * The local API between the CLI and the daemon: HTTP over a unix socket in the 0700 state
  * directory (the socket is 0600, so only the owner can talk to it). Bodies are JSON.
- *   POST /runs               SubmitRequest → RunView (the launch receipt)
- *   GET  /runs?all=1&limit=N → RunView[]
+ *   POST /runs               SubmitRequest → RunView (the launch receipt, once the agent's PID is alive)
+ *   GET  /runs?active=1&limit=N → RunView[]
  *   GET  /runs/:id           → RunView (id or unique prefix)
  *   GET  /runs/:id/wait?timeoutMs=N → RunView (returns when the run has ended or on timeout)
  *   POST /runs/:id/cancel    → RunView
@@ -12,12 +12,13 @@
  *   POST /runs/:id/notify {text} (Authorization: Bearer <run token>) → {targets}
  *   GET  /runs/:id/notifications → NotificationView[]
  *   POST /routing/validate   ValidateRoutingRequest → RoutingReport (--validate-only; starts nothing)
+ *   GET  /events?run=ID&after=N → text/event-stream of CctaskEvent (events.ts; Last-Event-ID resumes)
  *   GET  /health             → Health
  *   POST /shutdown           → Health
  * Errors: { error: { kind, message } } with 400 (usage), 404 (not found), 500 (internal).
  */
 import { z } from "zod";
-import type { OpenClawRoute, WakePreview } from "./openclaw/route.js";
+import type { OpenClawRoute, WakePreview } from "./route.js";
 import type { RunState } from "./run-state.js";
 
 const nullableText = z.string().min(1).nullable();
@@ -29,6 +30,7 @@ export const OpenClawRouteSchema = z
     channel: nullableText,
     target: nullableText,
     threadId: nullableText,
+    accountId: z.string().min(1).optional(),
     replyTo: nullableText,
     sessionId: nullableText,
     wakeKey: z.string().min(1),
@@ -39,7 +41,7 @@ export const OpenClawRouteSchema = z
   })
   .strict() satisfies z.ZodType<OpenClawRoute>;
 
-/** The original skill's routing flags (openclaw/route.ts RoutingRequest), checked again by the daemon. */
+/** The original skill's routing flags (route.ts RoutingRequest), checked again by the daemon. */
 export const RoutingRequestSchema = z
   .object({
     session: z.string().min(1),
@@ -88,9 +90,14 @@ export const SubmitRequestSchema = z
     umask: z.number().int().min(0).max(0o777),
     maxIterations: z.number().int().positive().nullable(),
     extraArgs: z.array(z.string()),
-    claudeBin: z.string().min(1),
+    /** null: the daemon resolves it (CCTASK_CLAUDE_BIN, claude.bin in config, PATH) from env and cwd. */
+    claudeBin: z.string().min(1).nullable(),
+    /** The caller's working directory, for relative entries of its PATH. */
+    cwd: z.string().min(1).optional(),
     /** The caller's environment: the agent inherits it, minus cctask's own secrets. */
     env: z.record(z.string(), z.string()),
+    /** Return the receipt only once claude's init line is seen (session id, model, auth). */
+    waitInit: z.boolean().optional(),
     /** Launched from an OpenClaw session (--session): where to report and whom to wake. */
     openclaw: OpenClawRouteSchema.nullable().optional(),
     /** --session: resolved by the daemon into RunSpec.openclaw and delivery targets. */

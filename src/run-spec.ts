@@ -1,4 +1,4 @@
-import type { OpenClawRoute } from "./openclaw/route.js";
+import type { OpenClawRoute } from "./route.js";
 
 /** What a run was asked to do: fixed at submission, stored with the run as JSON. */
 export interface RunSpec {
@@ -24,7 +24,7 @@ export interface RunSpec {
   heartbeatMode: "edit" | "post";
   /** The caller's umask: the agent writes the user's project with it. */
   umask: number;
-  /** Set when launched with --session: where to report and whom to wake (openclaw/route.ts). */
+  /** Set when launched with --session: where to report and whom to wake (route.ts). */
   openclaw: OpenClawRoute | null;
 }
 

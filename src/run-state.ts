@@ -34,6 +34,18 @@ export const FINAL_STATES: readonly FinalState[] = [
   "interrupted",
 ];
 
+/** One icon per state, in the terminal and in every notification; a new state must name its own. */
+export const STATE_ICONS: Record<RunState, string> = {
+  queued: "⏳",
+  starting: "🚀",
+  running: "🟢",
+  succeeded: "✅",
+  failed: "❌",
+  timed_out: "⏰",
+  cancelled: "🛑",
+  interrupted: "💥",
+};
+
 export function isFinal(state: RunState): state is FinalState {
   return (FINAL_STATES as readonly string[]).includes(state);
 }

@@ -14,7 +14,17 @@ export const DAEMON_HELP = `Usage: cctask daemon start|stop|status|run [--json]
   run     run it in the foreground (for a service manager)
 `;
 
-export async function daemonCommand(argv: string[], io: CommandIo): Promise<number> {
+/** The daemon's entry point, loaded by cli.ts and handed in: commands never import the daemon. */
+export interface DaemonEntry {
+  runDaemon(home: string): Promise<void>;
+  DaemonAlreadyRunning: new (...args: never[]) => Error;
+}
+
+export async function daemonCommand(
+  argv: string[],
+  io: CommandIo,
+  loadDaemon: () => Promise<DaemonEntry>,
+): Promise<number> {
   const args = parseCommandArgs(
     "daemon",
     argv,
@@ -31,7 +41,7 @@ export async function daemonCommand(argv: string[], io: CommandIo): Promise<numb
   const json = Boolean(args.values.json);
   switch (sub) {
     case "run": {
-      const { DaemonAlreadyRunning, runDaemon } = await import("../daemon/main.js"); // only the daemon pays for loading it
+      const { DaemonAlreadyRunning, runDaemon } = await loadDaemon(); // only the daemon pays for loading it
       try {
         await runDaemon(home);
       } catch (e) {

@@ -1,40 +1,15 @@
 /** Human-readable rendering of runs for the terminal. JSON output bypasses all of this. */
 import type { RunView } from "../protocol.js";
+import { STATE_ICONS } from "../run-state.js";
 import { escapeControl } from "../text.js";
+import { formatCost, formatDuration, formatTokens } from "../units.js";
 
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return "-";
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
-}
-
-export function formatTokens(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 10_000) return `${(n / 1000).toFixed(1)}K`;
-  if (n < 1_000_000) return `${Math.floor(n / 1000)}K`;
-  return `${(n / 1_000_000).toFixed(1)}M`;
-}
-
-export function formatCost(usd: number | null): string {
-  return usd === null ? "-" : `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
-}
+export { formatCost, formatDuration, formatTokens };
 
 export function stateLabel(v: RunView): string {
-  const icon: Record<string, string> = {
-    queued: "⏳",
-    starting: "🚀",
-    running: "🟢",
-    succeeded: "✅",
-    failed: "❌",
-    timed_out: "⏰",
-    cancelled: "🛑",
-    interrupted: "💥",
-  };
   const why =
     v.state === "failed" && v.reason ? ` (${v.reason}${v.apiErrorStatus ? ` ${v.apiErrorStatus}` : ""})` : "";
-  return `${icon[v.state] ?? ""} ${v.state}${why}`;
+  return `${STATE_ICONS[v.state]} ${v.state}${why}`;
 }
 
 export function formatStatus(v: RunView): string {

@@ -1,8 +1,8 @@
 /** `cctask logs RUN [-f] [--raw]`: the run's events as they happen, readable or as raw JSONL. */
 import { parseLine } from "../agents/claude/parse.js";
 import { connectDaemon } from "../client.js";
-import { LineTail } from "../daemon/tail.js";
 import { UsageError } from "../errors.js";
+import { LineTail } from "../line-tail.js";
 import { isFinal } from "../run-state.js";
 import { stateDir } from "../state-dir.js";
 import { parseCommandArgs } from "./args.js";
@@ -15,8 +15,6 @@ export const LOGS_HELP = `Usage: cctask logs RUN [-f|--follow] [--raw]
 The run's events, readable: tool calls, text, subagents, results. -f keeps following until the
 run ends; --raw prints the agent's stream-json lines unchanged.
 `;
-
-const POLL_MS = 200;
 
 export async function logsCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseCommandArgs(
@@ -41,9 +39,12 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
   };
   try {
     await tail.drain(print);
-    while (args.values.follow && !isFinal(view.state)) {
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      await tail.drain(print);
+    if (args.values.follow && !isFinal(view.state)) {
+      // what the agent wrote is read when the daemon has read it too (run.progress), until run.ended
+      for await (const e of client.events({ runId: view.id, after: 0 })) {
+        if (e.type === "run.ended") break;
+        if (e.type === "run.progress") await tail.drain(print);
+      }
       view = await client.get(view.id);
     }
     await tail.drain(print);

@@ -6,9 +6,9 @@
 import { connectDaemon } from "../client.js";
 import { UsageError } from "../errors.js";
 import { formatTarget, parseTarget } from "../notify/targets.js";
-import type { TelegramRoutingMode } from "../openclaw/route.js";
 import { pickLaunchEnv } from "../openclaw/routing/launch-env.js";
 import type { RoutingPayload, RoutingReport } from "../protocol.js";
+import type { TelegramRoutingMode } from "../route.js";
 import { secretsOf } from "../secret-env.js";
 import { type Parsed, positiveNumber, str } from "./args.js";
 import type { CommandIo } from "./io.js";

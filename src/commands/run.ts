@@ -2,17 +2,17 @@
  * `cctask run`: validate everything that can be validated before anything starts, submit the run
  * to the daemon (starting it if needed), and print the launch receipt.
  */
-import { accessSync, constants, readFileSync, statSync } from "node:fs";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { rootRefusal } from "../agents/claude/command.js";
-import { connectDaemon, ensureStateDir } from "../client.js";
-import { exposedSecretWarning, loadConfig } from "../config.js";
+import { callDaemon, type DaemonClient, ensureStateDir } from "../client.js";
 import { RoutingRefusal, UsageError } from "../errors.js";
 import { describeBytes, TASK_MAX_BYTES, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../limits.js";
 import { formatTarget, parseTarget } from "../notify/targets.js";
+import { projectDirProblem } from "../project-dir.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
 import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES } from "../run-spec.js";
-import { stateDir } from "../state-dir.js";
+import { configPath, stateDir } from "../state-dir.js";
 import { escapeControl, quoted } from "../text.js";
 import { type Parsed, parseCommandArgs, positiveNumber, str, timeoutSeconds, wholeNumber } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
@@ -20,7 +20,6 @@ import { formatDuration, stateLabel } from "./format.js";
 import type { CommandIo } from "./io.js";
 import { buildRouting, ROUTING_HELP, ROUTING_OPTIONS, validateOnly } from "./run-routing.js";
 import { checkTaskSize, decodeTask } from "./task-text.js";
-import { followConsole } from "./wait.js";
 
 export const RUN_HELP = `Usage: cctask run --task "TEXT" [--project DIR] [options] [-- CLAUDE_ARGS…]
 
@@ -43,6 +42,8 @@ Exit 0 means the run is running (or queued) and supervised; anything else means 
       --max-budget-usd N    stop the run when it has spent N USD
       --permission-mode M   ${PERMISSION_MODES.join("|")} (default bypassPermissions:
                             nobody is there to answer a permission prompt)
+      --wait-init           return the receipt only once claude has started its session, so
+                            it names the session id, model and auth (slower: claude's start-up)
       --wait                after the receipt, wait for the run to end and print its
                             final text; the exit code is then the outcome's (see cctask wait)
       --notify TARGET       where to report (repeatable): telegram:<chatId>,
@@ -72,6 +73,7 @@ const OPTIONS = {
   "max-iterations": { type: "string" },
   json: { type: "boolean" },
   wait: { type: "boolean" },
+  "wait-init": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   ...ROUTING_OPTIONS,
 } as const;
@@ -84,12 +86,11 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   }
   const home = stateDir(io.env);
   ensureStateDir(home);
-  const config = loadConfig(home);
-  const exposed = exposedSecretWarning(home, config);
+  const exposed = await exposedConfigWarning(home);
   if (exposed) io.err(exposed);
   try {
     if (args.values["validate-only"]) return await validateOnly(args, io, home);
-    return await launch(args, io, home, config);
+    return await launch(args, io, home);
   } catch (e) {
     // The original's routing messages, as they are: ❌ Invalid routing: … / ❌ Unsafe routing blocked: …
     if (!(e instanceof RoutingRefusal)) throw e;
@@ -99,36 +100,47 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   }
 }
 
-async function launch(
-  args: Parsed,
-  io: CommandIo,
-  home: string,
-  config: ReturnType<typeof loadConfig>,
-): Promise<number> {
-  const req = await buildRequest(args, io, home, config.claude.bin);
-  if (req.timeoutSeconds === null) req.timeoutSeconds = config.defaultTimeoutSeconds;
+/**
+ * The config is the daemon's to read and check (it refuses a launch while config.json5 is
+ * broken); the CLI only looks at it when others may read it, to warn about the secrets in it.
+ */
+async function exposedConfigWarning(home: string): Promise<string | null> {
+  try {
+    if ((statSync(configPath(home)).mode & 0o077) === 0) return null;
+  } catch {
+    return null;
+  }
+  const { exposedSecretWarning, loadConfig } = await import("../config.js");
+  try {
+    return exposedSecretWarning(home, loadConfig(home));
+  } catch {
+    return null; // a broken config: the daemon says what is wrong with it
+  }
+}
+
+async function launch(args: Parsed, io: CommandIo, home: string): Promise<number> {
+  const req = await buildRequest(args, io, home);
   const refusal = rootRefusal(req.permissionMode, req.env, process.getuid?.() ?? null);
   if (refusal) throw new UsageError(refusal);
 
-  const client = await connectDaemon(home, { autostart: true });
-  const receipt = await client.submit(req);
+  let client: DaemonClient | undefined;
+  const receipt = await callDaemon(home, (c) => {
+    client = c;
+    return c.submit(req);
+  });
   if (!args.values.wait) {
     io.out(args.values.json ? JSON.stringify(receipt) : formatReceipt(receipt));
     return exitCodeFor(receipt);
   }
   if (!args.values.json) io.out(formatReceipt(receipt));
-  const end = await followConsole(client, receipt, (line) => io.out(line));
+  const { followConsole } = await import("./wait.js");
+  const end = await followConsole(client!, receipt, (line) => io.out(line));
   if (args.values.json) io.out(JSON.stringify(end));
   else io.out(`\n${stateLabel(end)}${end.detail ? ` — ${end.detail}` : ""}\n\n${readResult(end)}`);
   return exitCodeFor(end);
 }
 
-async function buildRequest(
-  args: Parsed,
-  io: CommandIo,
-  home: string,
-  configuredBin: string | undefined,
-): Promise<SubmitRequest> {
+async function buildRequest(args: Parsed, io: CommandIo, home: string): Promise<SubmitRequest> {
   const v = args.values;
   const task = await readTask(str(v.task), str(v["task-file"]), io);
   const projectRaw = str(v.project);
@@ -136,7 +148,8 @@ async function buildRequest(
     throw new UsageError("--project is empty; pass a directory, e.g. --project ~/projects/app");
   const projectDir = projectRaw ? resolve(io.cwd, expandHome(projectRaw, io.env)) : join(home, "scratch");
   const createProject = Boolean(v["create-project"]) || projectRaw === undefined;
-  checkProject(projectDir, createProject);
+  const problem = projectDirProblem(projectDir, createProject);
+  if (problem) throw new UsageError(problem);
 
   const permissionMode = str(v["permission-mode"]) ?? DEFAULT_PERMISSION_MODE;
   if (!(PERMISSION_MODES as readonly string[]).includes(permissionMode))
@@ -182,8 +195,10 @@ async function buildRequest(
     allowOfflineDelivery: Boolean(v["allow-offline-delivery"]),
     umask: process.umask(),
     extraArgs: args.rest,
-    claudeBin: resolveClaudeBin(io.env, io.cwd, configuredBin),
+    claudeBin: null, // the daemon resolves it with this environment and its config
+    cwd: io.cwd,
     env: stringEnv(io.env),
+    waitInit: Boolean(v["wait-init"]),
     routing: buildRouting(args, io.env),
   };
 }
@@ -222,55 +237,6 @@ async function readTask(task: string | undefined, file: string | undefined, io: 
     throw new UsageError(`the task is empty (from ${from}); say what Claude should do`);
   }
   return text;
-}
-
-function checkProject(dir: string, create: boolean): void {
-  let st: ReturnType<typeof statSync> | undefined;
-  try {
-    st = statSync(dir);
-  } catch {
-    if (!create)
-      throw new UsageError(
-        `the project directory ${escapeControl(dir)} does not exist; create it, or pass --create-project to have cctask create it`,
-      );
-    return;
-  }
-  if (!st.isDirectory())
-    throw new UsageError(
-      `the project path ${escapeControl(dir)} is a file, not a directory; pass a directory with --project`,
-    );
-}
-
-export function resolveClaudeBin(
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-  configured: string | undefined,
-): string {
-  const wanted = env.CCTASK_CLAUDE_BIN || configured || "claude";
-  const source = env.CCTASK_CLAUDE_BIN
-    ? "CCTASK_CLAUDE_BIN"
-    : configured
-      ? "claude.bin in config.json5"
-      : "PATH";
-  const candidates = wanted.includes("/")
-    ? [resolve(cwd, wanted)]
-    : (env.PATH ?? "")
-        .split(delimiter)
-        .filter(Boolean)
-        .map((d) => join(d, wanted));
-  for (const c of candidates) {
-    try {
-      if (!statSync(c).isFile()) continue;
-      accessSync(c, constants.X_OK);
-      return isAbsolute(c) ? c : resolve(c);
-    } catch {
-      // try the next one
-    }
-  }
-  const where = wanted.includes("/") ? `"${wanted}" (from ${source})` : `"${wanted}" on PATH`;
-  throw new UsageError(
-    `claude was not found or is not executable: ${where}. Install Claude Code (npm install -g @anthropic-ai/claude-code), or set CCTASK_CLAUDE_BIN to the full path of claude.`,
-  );
 }
 
 function expandHome(p: string, env: NodeJS.ProcessEnv): string {

@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { connectDaemon, type DaemonClient, isNoDaemon } from "../client.js";
-import { LineTail } from "../daemon/tail.js";
 import { UsageError } from "../errors.js";
+import { LineTail } from "../line-tail.js";
 import type { RunView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
 import { stateDir } from "../state-dir.js";
@@ -28,25 +28,36 @@ Prints the run's final text (for a run that timed out or was cancelled: the part
 
 const FLAGS = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
 
-/** Waits across daemon restarts: a daemon that went away is started again, and it re-adopts the run. */
+/** How long `run --wait` waits, after the run ended, for its final console notification to be written. */
+const CONSOLE_FINAL_WAIT_MS = 10_000;
+
+/**
+ * Waits for the run's run.ended event (GET /events), across daemon restarts: a daemon that went
+ * away is started again, it re-adopts the run, and the stream resumes where it was.
+ */
 export async function waitUntilEnded(client: DaemonClient, id: string): Promise<RunView> {
-  let reconnects = 0;
-  for (;;) {
-    let v: RunView;
+  const before = await getAcrossRestarts(client, id);
+  if (isFinal(before.state)) return before;
+  for await (const e of client.events({ runId: id, after: 0 })) if (e.type === "run.ended") break;
+  return getAcrossRestarts(client, id);
+}
+
+async function getAcrossRestarts(client: DaemonClient, id: string): Promise<RunView> {
+  for (let reconnects = 0; ; reconnects++) {
     try {
-      v = await client.waitOnce(id, 60_000);
+      return await client.get(id);
     } catch (e) {
-      if (!isNoDaemon(e) || ++reconnects > 5) throw e;
+      if (!isNoDaemon(e) || reconnects >= 5) throw e;
       await connectDaemon(dirname(client.socketPath), { autostart: true });
-      continue;
     }
-    if (isFinal(v.state)) return v;
   }
 }
 
 /**
  * Waits for the run to end while printing its console notifications as they are delivered
- * (runs/<id>/console.log), for `cctask run --wait` with a console target.
+ * (runs/<id>/console.log), for `cctask run --wait` with a console target. The run has ended at
+ * its run.ended event; its last console lines are written when the final notification's outcome
+ * to the console target is published.
  */
 export async function followConsole(
   client: DaemonClient,
@@ -55,28 +66,24 @@ export async function followConsole(
 ): Promise<RunView> {
   const tail = new LineTail(join(v.files.dir, "console.log"), 0);
   const pump = () => tail.drain(print).catch(() => 0);
-  const timer = setInterval(pump, 250);
+  const toConsole = v.notify.includes("console");
+  const stop = new AbortController();
+  let grace: NodeJS.Timeout | null = null;
   try {
-    const end = await waitUntilEnded(client, v.id);
-    // the final console line is written by the outbox a moment after the run ends
-    for (let i = 0; i < 20 && v.notify.includes("console"); i++) {
-      await pump();
-      if (readFileSafe(join(v.files.dir, "console.log")).match(/^(✅|❌|⏰|🛑|💥)/m)) break;
-      await new Promise((r) => setTimeout(r, 50));
+    for await (const e of client.events({ runId: v.id, after: 0, signal: stop.signal })) {
+      if (e.type === "notification" && e.target === "console") {
+        await pump();
+        if (e.kind === "final" && e.outcome !== "retrying") break;
+      }
+      if (e.type !== "run.ended") continue;
+      if (!toConsole) break;
+      grace = setTimeout(() => stop.abort(), CONSOLE_FINAL_WAIT_MS);
     }
     await pump();
-    return end;
+    return await getAcrossRestarts(client, v.id);
   } finally {
-    clearInterval(timer);
+    if (grace) clearTimeout(grace);
     await tail.close();
-  }
-}
-
-function readFileSafe(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
   }
 }
 

@@ -12,6 +12,7 @@ import {
   setSessionLabel,
 } from "../store/sessions.js";
 import type { DaemonContext } from "./context.js";
+import { publish } from "./publish.js";
 import type { Supervisor } from "./supervisor.js";
 import { toRunView, toSessionView } from "./view.js";
 
@@ -53,13 +54,22 @@ export function labelSession(ctx: DaemonContext, id: string, body: unknown): Ses
     throw new UsageError("the label must be a string (or null to clear it)");
   const s = resolveSession(ctx, id);
   setSessionLabel(ctx.db, s.sessionId, label === null || label.trim() === "" ? null : label.trim());
-  return toSessionView(getSession(ctx.db, s.sessionId)!);
+  const after = getSession(ctx.db, s.sessionId)!;
+  publish(ctx, {
+    type: "session",
+    runId: null,
+    sessionId: s.sessionId,
+    change: "labelled",
+    status: after.status,
+  });
+  return toSessionView(after);
 }
 
 export function forget(ctx: DaemonContext, id: string): SessionView {
   const s = getSession(ctx.db, id);
   if (!s) throw new NotFoundError(`no session with id "${id}" (forget takes the exact id, not a label)`);
   forgetSession(ctx.db, s.sessionId);
+  publish(ctx, { type: "session", runId: null, sessionId: s.sessionId, change: "forgotten", status: null });
   return toSessionView(s);
 }
 

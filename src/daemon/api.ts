@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { isCctaskError, NotFoundError, RoutingRefusal, UnavailableError, UsageError } from "../errors.js";
+import { isAlive } from "../platform/process.js";
 import {
   type ApiErrorBody,
   type Health,
@@ -16,10 +17,11 @@ import { secretsOf } from "../secret-env.js";
 import { describeStorageError } from "../storage.js";
 import { notificationsOfRun } from "../store/notifications.js";
 import { countActive, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
+import { VERSION } from "../version.js";
+import { eventsQuery, streamEvents } from "./api-events.js";
 import { forget, importEntries, labelSession, listSessionViews, sessionDetail } from "./api-sessions.js";
 import type { DaemonContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
-import { isAlive } from "./proc.js";
 import { routeForRun, validateRouting } from "./routing.js";
 import { endUnstarted, kick } from "./scheduler.js";
 import { submitRun, tokenMatches } from "./submit.js";
@@ -27,7 +29,6 @@ import type { Supervisor } from "./supervisor.js";
 import { isoTime, toNotificationView, toRunView } from "./view.js";
 
 const MAX_BODY = 64 * 1024 * 1024;
-export const VERSION = "0.1.0";
 
 export interface ApiDeps {
   ctx: DaemonContext;
@@ -63,6 +64,12 @@ async function route(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Pro
     d.notifier.acceptLaunchCredentials(secretsOf(parsed.data.secrets ?? {}));
     return send(res, 200, await validateRouting(d.ctx, d.notifier, parsed.data));
   }
+  if (method === "GET" && url.pathname === "/events")
+    return streamEvents(
+      d.ctx,
+      res,
+      eventsQuery(d.ctx, req, url, (id) => resolveRun(d, id).id),
+    );
   if (parts[0] !== "runs") throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
   if (parts.length === 1 && method === "POST") return send(res, 200, await submit(d, await readJson(req)));
   if (parts.length === 1 && method === "GET") {
@@ -164,11 +171,17 @@ export function resolveRun(d: { ctx: DaemonContext }, idOrPrefix: string): RunRo
   );
 }
 
-/** The launch receipt: returns once the agent's PID is known and its init line seen (or it ended). */
+/**
+ * The launch receipt: returns as soon as the agent's process is alive (its PID checked), or with
+ * `waitInit` once its init line names the session, model and auth; or when the run is queued or
+ * has already ended.
+ */
 async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
   const parsed = SubmitRequestSchema.safeParse(body);
   if (!parsed.success) throw invalid("run request", parsed.error.issues[0]);
   const req = parsed.data;
+  // A launch is held to the config as it is on disk now (onActivity reloaded it for this request).
+  if (d.ctx.configProblem) throw new UsageError(d.ctx.configProblem.error);
   d.notifier.acceptLaunchCredentials(secretsOf(req.env));
   // With --session, the route decides; the config's default targets would post where no one asked.
   const routed = req.routing
@@ -181,15 +194,22 @@ async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
   );
   const created = submitRun(d.ctx, req, targets, routed?.route ?? req.openclaw ?? null);
   kick(d.ctx, d.supervisor);
-  const deadline = Date.now() + d.ctx.config.launchWaitSeconds * 1000;
+  return await awaitLaunch(d, created.id, req.waitInit === true);
+}
+
+async function awaitLaunch(d: ApiDeps, id: string, waitInit: boolean): Promise<RunView> {
+  const initDeadline = Date.now() + (waitInit ? d.ctx.config.launchWaitSeconds * 1000 : 0);
+  const forkDeadline = Math.max(initDeadline, Date.now()) + 5000; // never hang a launch on a slow fork
   for (;;) {
-    const agentPid = d.supervisor.agentPid(created.id);
-    const row = getRun(d.ctx.db, created.id)!;
+    const agentPid = d.supervisor.recordAgentPid(id);
+    const row = getRun(d.ctx.db, id)!;
     if (row.state === "queued" || isFinal(row.state)) return view(d, row);
-    const initSeen = (d.supervisor.progressOf(row.id)?.initCount ?? 0) > 0;
-    if (agentPid !== null && isAlive(agentPid) && (initSeen || Date.now() >= deadline)) return view(d, row);
-    if (Date.now() >= deadline + 2000) return view(d, row); // never hang a launch on a slow fork
-    await new Promise((r) => setTimeout(r, 20));
+    const initSeen = (d.supervisor.progressOf(id)?.initCount ?? 0) > 0;
+    // isAlive last: where it is read from ps (macOS) it costs a process spawn.
+    if (agentPid !== null && (initSeen || Date.now() >= initDeadline) && isAlive(agentPid))
+      return view(d, row);
+    if (Date.now() >= forkDeadline) return view(d, row);
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -2,8 +2,8 @@
 import { EventEmitter } from "node:events";
 import { join } from "node:path";
 import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
 import type { Db } from "../store/db.js";
-import type { Logger } from "./log.js";
 import type { SpaceReserve } from "./reserve.js";
 import { RUN_FILES } from "./spawn.js";
 
@@ -18,7 +18,12 @@ export interface DaemonContext {
   storageProblem?: string | null;
   /** Disk space set aside to record outcomes when the disk is full (absent in tests that need none). */
   reserve?: SpaceReserve;
-  /** "changed" (runId) after progress is stored; "ended" (runId) after the final outcome is stored. */
+  /**
+   * In-process signals: "started" (runId) once the agent's PID is known; "session" (runId,
+   * sessionId) when the agent's init names its session; "ended" (runId) after a run's outcome is
+   * stored; "event" () after an event was stored for GET /events (publish.ts; the stream reads it
+   * from the events table).
+   */
   events: EventEmitter;
   startedAt: number;
   /**

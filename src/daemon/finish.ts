@@ -8,6 +8,7 @@ import type { RunProgress } from "../agents/claude/progress.js";
 import { type ExitInfo, type Outcome, withNote } from "../run-state.js";
 import { finishRunRow, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { publishInTransaction } from "./publish.js";
 import { recordSessionEnded } from "./registry.js";
 import { readExitStatus } from "./spawn.js";
 
@@ -69,7 +70,8 @@ export async function finishRun(
     now: Date.now(),
   });
   if (!first) return null;
-  if (progress.sessionId && progress.initCount > 0) recordSessionEnded(ctx, progress.sessionId, stored.state);
+  if (progress.sessionId && progress.initCount > 0)
+    recordSessionEnded(ctx, { runId: row.id, sessionId: progress.sessionId, state: stored.state });
   const why = stored.state === "failed" ? ` (${stored.reason})` : "";
   ctx.log.info(
     `run ${row.id}: ${stored.state}${why}, exit ${code ?? "unknown"}, ${text.length} chars of result`,
@@ -130,6 +132,15 @@ export function endWithInternalError(ctx: DaemonContext, id: string, error: stri
 export function recordEnding(ctx: DaemonContext, id: string, f: Parameters<typeof finishRunRow>[2]): boolean {
   return ctx.db.transaction(() => {
     if (!finishRunRow(ctx.db, id, f)) return false;
+    const o = f.outcome;
+    publishInTransaction(ctx, {
+      type: "run.ended",
+      runId: id,
+      state: o.state,
+      reason: o.state === "failed" ? o.reason : null,
+      detail: o.detail ?? null,
+      exitCode: f.exitCode,
+    });
     crashHereForTests();
     try {
       ctx.queueFinal?.(id);

@@ -1,21 +1,23 @@
 /**
- * The daemon's lifecycle, in order: state dir → config → lock → pid file → database →
- * reconcile → signals → serve → exit when idle. A failing part is logged, never silently fatal.
+ * The daemon's lifecycle, as named steps in order: state dir → config → lock (and pid file) →
+ * database and parts → reconcile → signals → serve, until idle or asked to stop. A failing part is
+ * logged, never silently fatal.
  */
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exposedSecretWarning } from "../config.js";
+import { fileLogger, type Logger } from "../log.js";
+import { acquireLock } from "../platform/lock.js";
 import { configPath } from "../state-dir.js";
 import { openDb } from "../store/db.js";
 import { countUndelivered } from "../store/notifications.js";
 import { countActive } from "../store/runs.js";
 import { createApi } from "./api.js";
-import { loadConfigOrFallback } from "./config-fallback.js";
+import { type LoadedConfig, loadConfigOrFallback } from "./config-fallback.js";
 import { createEvents, type DaemonContext } from "./context.js";
 import { fileIdentity, missingDatabaseProblem } from "./db-watch.js";
-import { acquireLock } from "./lock.js";
-import { fileLogger } from "./log.js";
 import { Notifier } from "./notifier.js";
 import { reconcile } from "./reconcile.js";
 import { cleanupRegistry } from "./registry.js";
@@ -34,21 +36,64 @@ export const DAEMON_FILES = {
 export class DaemonAlreadyRunning extends Error {}
 
 export async function runDaemon(stateDir: string): Promise<void> {
+  const log = prepareStateDir(stateDir); // first: the config's last-good copy is written in it
+  const loaded = loadConfig(stateDir);
+  const lock = await takeLock(stateDir);
+  const d = openDaemon(stateDir, loaded, log, lock);
+  reconcileRuns(d);
+  handleSignals(d);
+  await serve(d);
+}
+
+/** A running daemon: its parts, and what its steps share while it runs and when it stops. */
+interface Daemon {
+  ctx: DaemonContext;
+  supervisor: Supervisor;
+  notifier: Notifier;
+  waker: Waker;
+  lock: { close(): void };
+  paths: { pid: string; socket: string; db: string };
+  dbIdentity: string | null;
+  loadedStamp: string;
+  lastActivity: number;
+  stopping: boolean;
+  restoring: boolean;
+  /** Set by serve(), closed by shutdown(). */
+  server: Server | null;
+  timers: NodeJS.Timeout[];
+}
+
+/** The state directory (0700, with runs/) and the daemon's log in it; files created later are 0600. */
+function prepareStateDir(stateDir: string): Logger {
   process.umask(0o077);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   chmodSync(stateDir, 0o700);
   mkdirSync(join(stateDir, "runs"), { recursive: true, mode: 0o700 });
-  const log = fileLogger(join(stateDir, DAEMON_FILES.log));
-  let loadedStamp = configStamp(stateDir);
-  const loaded = loadConfigOrFallback(stateDir);
-  const config = loaded.config;
+  return fileLogger(join(stateDir, DAEMON_FILES.log));
+}
 
+/** config.json5, or the last good settings (or the defaults) with the problem kept to report. */
+function loadConfig(stateDir: string): LoadedConfig & { stamp: string } {
+  const stamp = configStamp(stateDir);
+  return { ...loadConfigOrFallback(stateDir), stamp };
+}
+
+/** The one-daemon lock, then the pid file; a second daemon for the same directory stops here. */
+async function takeLock(stateDir: string): Promise<{ close(): void }> {
   const lock = await acquireLock(stateDir);
   if (!lock) throw new DaemonAlreadyRunning(`another cctask daemon is already running for ${stateDir}`);
-  const pidPath = join(stateDir, DAEMON_FILES.pid);
-  const sockPath = join(stateDir, DAEMON_FILES.socket);
-  writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
+  writeFileSync(join(stateDir, DAEMON_FILES.pid), `${process.pid}\n`, { mode: 0o600 });
+  return lock;
+}
 
+/** The database and the daemon's parts: supervisor, notifier, waker; the agent's `cctask` shim. */
+function openDaemon(
+  stateDir: string,
+  loaded: LoadedConfig & { stamp: string },
+  log: Logger,
+  lock: { close(): void },
+): Daemon {
+  const config = loaded.config;
   const reserve = createReserve(stateDir, log);
   reserve.ensure();
   const dbPath = join(stateDir, DAEMON_FILES.db);
@@ -71,11 +116,11 @@ export async function runDaemon(stateDir: string): Promise<void> {
   const exposed = exposedSecretWarning(stateDir, config);
   if (exposed) log.warn(exposed);
 
-  let lastActivity = Date.now();
-  let stopping = false;
+  // Set below, before any run can end (runs are adopted by reconcileRuns, after this returns).
+  let d: Daemon;
   const supervisor = new Supervisor(ctx, () => {
-    lastActivity = Date.now();
-    if (!stopping) kick(ctx, supervisor);
+    d.lastActivity = Date.now();
+    if (!d.stopping) kick(ctx, supervisor);
   });
   const notifier = new Notifier(ctx, supervisor);
   ctx.queueFinal = (runId) => notifier.final(runId); // in the transaction that records the outcome
@@ -83,106 +128,130 @@ export async function runDaemon(stateDir: string): Promise<void> {
   const waker = new Waker(ctx, notifier);
   waker.start(); // before reconcile: its claims are settled before any run it finishes is woken
   writeCctaskShim(stateDir);
-  reconcile(ctx, supervisor);
-  kick(ctx, supervisor);
-  cleanupRegistry(ctx);
-  const cleanupTimer = setInterval(() => cleanupRegistry(ctx), 6 * 3600_000);
-  cleanupTimer.unref();
-
-  const server = createApi({
+  d = {
     ctx,
     supervisor,
     notifier,
+    waker,
+    lock,
+    paths: { pid: join(stateDir, DAEMON_FILES.pid), socket: join(stateDir, DAEMON_FILES.socket), db: dbPath },
+    dbIdentity,
+    loadedStamp: loaded.stamp,
+    lastActivity: Date.now(),
+    stopping: false,
+    restoring: false,
+    server: null,
+    timers: [],
+  };
+  return d;
+}
+
+/** Runs left by the last daemon: adopted if alive, finished from their files if not; the queue starts. */
+function reconcileRuns(d: Daemon): void {
+  reconcile(d.ctx, d.supervisor);
+  kick(d.ctx, d.supervisor);
+  cleanupRegistry(d.ctx);
+  const cleanupTimer = setInterval(() => cleanupRegistry(d.ctx), 6 * 3600_000);
+  cleanupTimer.unref();
+  d.timers.push(cleanupTimer);
+}
+
+/** SIGTERM and SIGINT stop the daemon cleanly (runs keep running); a stray error is logged, never fatal. */
+function handleSignals(d: Daemon): void {
+  const log = d.ctx.log;
+  process.on("SIGTERM", () => void shutdown(d, "SIGTERM"));
+  process.on("SIGINT", () => void shutdown(d, "SIGINT"));
+  process.on("SIGHUP", () => {});
+  process.on("uncaughtException", (e) => log.error("uncaught exception (daemon keeps running)", e));
+  process.on("unhandledRejection", (e) => log.error("unhandled rejection (daemon keeps running)", e));
+}
+
+/** The local API on the socket (0600), then a once-a-second housekeeping tick until idle. */
+async function serve(d: Daemon): Promise<void> {
+  if (d.stopping) return; // a signal came first
+  const { ctx } = d;
+  const server = createApi({
+    ctx,
+    supervisor: d.supervisor,
+    notifier: d.notifier,
     onActivity: () => {
-      lastActivity = Date.now();
-      const stamp = configStamp(stateDir);
-      if (stamp !== loadedStamp) {
-        loadedStamp = stamp;
-        reloadConfig(ctx);
-      }
+      d.lastActivity = Date.now();
+      reloadConfigIfChanged(d);
     },
-    shutdown: () => void shutdown("requested"),
+    shutdown: () => void shutdown(d, "requested"),
   });
+  d.server = server;
   let connections = 0;
   server.on("connection", (sock) => {
     connections++;
     sock.once("close", () => {
       connections--;
-      lastActivity = Date.now();
+      d.lastActivity = Date.now();
     });
   });
-  rmSync(sockPath, { force: true }); // we hold the lock: any socket file left here is stale
+  rmSync(d.paths.socket, { force: true }); // we hold the lock: any socket file left here is stale
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(sockPath, resolve);
+    server.listen(d.paths.socket, resolve);
   });
-  chmodSync(sockPath, 0o600);
-  log.info(`daemon ${process.pid} listening on ${sockPath}`);
+  chmodSync(d.paths.socket, 0o600);
+  ctx.log.info(`daemon ${process.pid} listening on ${d.paths.socket}`);
 
   let ticks = 0;
   const idleTimer = setInterval(() => {
-    if (++ticks % 5 === 0) reserve.ensure(); // set space aside again once the disk has room
-    if (fileIdentity(dbPath) !== dbIdentity) void restoreDatabase();
-    const stamp = configStamp(stateDir);
-    if (stamp !== loadedStamp) {
-      loadedStamp = stamp;
-      reloadConfig(ctx);
-    }
+    if (++ticks % 5 === 0) ctx.reserve?.ensure(); // set space aside again once the disk has room
+    if (fileIdentity(d.paths.db) !== d.dbIdentity) void restoreDatabase(d);
+    reloadConfigIfChanged(d);
     // Idle means: no run to supervise, no client, and nothing left to deliver.
     const idle =
       connections === 0 &&
-      supervisor.size === 0 &&
-      waker.busy === 0 &&
+      d.supervisor.size === 0 &&
+      d.waker.busy === 0 &&
       countActive(ctx.db) === 0 &&
       countUndelivered(ctx.db) === 0;
-    if (idle && Date.now() - lastActivity >= ctx.config.idleExitSeconds * 1000)
-      void shutdown(`idle for ${ctx.config.idleExitSeconds}s`);
+    if (idle && Date.now() - d.lastActivity >= ctx.config.idleExitSeconds * 1000)
+      void shutdown(d, `idle for ${ctx.config.idleExitSeconds}s`);
   }, 1000);
+  d.timers.push(idleTimer);
+}
 
-  let restoring = false;
-  /** The database file was deleted under us: write it back from the open copy, then make way for a new daemon. */
-  async function restoreDatabase(): Promise<void> {
-    if (restoring || stopping) return;
-    restoring = true;
-    log.error(
-      `the database ${dbPath} was deleted or replaced while this daemon ran; writing it back from the copy this daemon holds open, then stopping so that the next daemon continues with it`,
-    );
-    try {
-      if (fileIdentity(dbPath) === null) {
-        await ctx.db.backup(dbPath);
-        log.info(`the database ${dbPath} was restored`);
-      } else log.error(`another file is at ${dbPath} now; it is left as it is`);
-    } catch (e) {
-      log.error(`could not restore the database ${dbPath}`, e);
-    }
-    await shutdown("its database file was deleted");
+/** The database file was deleted under us: write it back from the open copy, then make way for a new daemon. */
+async function restoreDatabase(d: Daemon): Promise<void> {
+  if (d.restoring || d.stopping) return;
+  d.restoring = true;
+  const { log } = d.ctx;
+  const dbPath = d.paths.db;
+  log.error(
+    `the database ${dbPath} was deleted or replaced while this daemon ran; writing it back from the copy this daemon holds open, then stopping so that the next daemon continues with it`,
+  );
+  try {
+    if (fileIdentity(dbPath) === null) {
+      await d.ctx.db.backup(dbPath);
+      log.info(`the database ${dbPath} was restored`);
+    } else log.error(`another file is at ${dbPath} now; it is left as it is`);
+  } catch (e) {
+    log.error(`could not restore the database ${dbPath}`, e);
   }
+  await shutdown(d, "its database file was deleted");
+}
 
-  async function shutdown(why: string): Promise<void> {
-    if (stopping) return;
-    stopping = true;
-    log.info(
-      `daemon ${process.pid} stopping (${why}); runs keep running and are re-adopted by the next daemon`,
-    );
-    clearInterval(idleTimer);
-    clearInterval(cleanupTimer);
-    server.close();
-    server.closeAllConnections();
-    await supervisor.detachAll();
-    await waker.drain(20_000); // a wake cut off here would be reported as uncertain by the next daemon
-    await notifier.stop();
-    rmSync(sockPath, { force: true });
-    rmSync(pidPath, { force: true });
-    ctx.db.close();
-    lock?.close();
-    process.exit(0);
-  }
-
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGHUP", () => {});
-  process.on("uncaughtException", (e) => log.error("uncaught exception (daemon keeps running)", e));
-  process.on("unhandledRejection", (e) => log.error("unhandled rejection (daemon keeps running)", e));
+async function shutdown(d: Daemon, why: string): Promise<void> {
+  if (d.stopping) return;
+  d.stopping = true;
+  d.ctx.log.info(
+    `daemon ${process.pid} stopping (${why}); runs keep running and are re-adopted by the next daemon`,
+  );
+  for (const t of d.timers) clearInterval(t);
+  d.server?.close();
+  d.server?.closeAllConnections();
+  await d.supervisor.detachAll();
+  await d.waker.drain(20_000); // a wake cut off here would be reported as uncertain by the next daemon
+  await d.notifier.stop();
+  rmSync(d.paths.socket, { force: true });
+  rmSync(d.paths.pid, { force: true });
+  d.ctx.db.close();
+  d.lock.close();
+  process.exit(0);
 }
 
 /** `cctask` on the agent's PATH (for `cctask notify`), whatever way cctask itself was installed. */
@@ -205,6 +274,14 @@ function configStamp(stateDir: string): string {
   } catch {
     return "absent";
   }
+}
+
+/** Reloads config.json5 when its file changed since it was last read. */
+function reloadConfigIfChanged(d: Daemon): void {
+  const stamp = configStamp(d.ctx.stateDir);
+  if (stamp === d.loadedStamp) return;
+  d.loadedStamp = stamp;
+  reloadConfig(d.ctx);
 }
 
 /** An edited config.json5 takes effect at the next request; a broken edit keeps the settings in use. */

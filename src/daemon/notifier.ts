@@ -1,13 +1,12 @@
 /**
- * Turns run events into outbox rows: 🚀 launch (once the agent's init names its model and auth,
- * or after a few seconds without), 📝 session, 📡 heartbeats, 📡 the agent's own updates, and
+ * Turns run events into outbox rows: 🚀 launch (as soon as the agent's process runs), 📝 session
+ * (with the model and auth its init line names), 📡 heartbeats, 📡 the agent's own updates, and
  * exactly one final message. Runs without targets cause nothing here.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
-import { type Credentials, resolveCredentials } from "../notify/credentials.js";
 import {
   ChannelRegistry,
   formatTarget,
@@ -24,16 +23,19 @@ import {
 } from "../notify/messages.js";
 import { Outbox } from "../notify/outbox.js";
 import { validateWebhookUrl } from "../notify/webhook.js";
+import { type Credentials, resolveCredentials } from "../openclaw/credentials.js";
 import { checkGateway } from "../openclaw/gateway.js";
 import { routeTargets } from "../openclaw/routing/resolve.js";
 import { configPath } from "../state-dir.js";
 import { isDiskFull } from "../storage.js";
-import { enqueue, markInterruptedSends, nextSeq } from "../store/notifications.js";
+import { enqueue, nextSeq } from "../store/notifications.js";
 import { activeRuns, endedWithoutFinal, getRun, type RunRow } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { settleInterruptedSends } from "./interrupted-sends.js";
 import { LaunchCredentials } from "./launch-credentials.js";
+import { publish } from "./publish.js";
 import type { Supervisor } from "./supervisor.js";
-import { toRunView } from "./view.js";
+import { isoTime, toRunView } from "./view.js";
 
 const LAUNCH_FALLBACK_MS = 5000;
 const TICK_MS = 1000;
@@ -71,6 +73,12 @@ export class Notifier {
       },
       channelFor: (t) => this.registry.channelFor(t),
       heartbeatMode: (runId) => getRun(ctx.db, runId)?.spec.heartbeatMode ?? ctx.config.notify.heartbeatMode,
+      onOutcome: (o) =>
+        publish(ctx, {
+          type: "notification",
+          ...o,
+          retryAt: isoTime(o.retryAt),
+        }),
       onStorageError: (e) => {
         if (isDiskFull(e)) ctx.reserve?.release();
       },
@@ -83,7 +91,7 @@ export class Notifier {
   }
 
   start(): void {
-    const { resent, uncertain } = markInterruptedSends(this.ctx.db, Date.now());
+    const { resent, uncertain } = settleInterruptedSends(this.ctx);
     if (uncertain > 0)
       this.ctx.log.warn(
         `outbox: ${uncertain} progress send(s) were in flight when the last daemon stopped; not resent (at most once)`,
@@ -93,6 +101,7 @@ export class Notifier {
         `outbox: ${resent} final(s) were in flight when the last daemon stopped; sending again from the part in flight (at least once)`,
       );
     this.repairFinals();
+    this.ctx.events.on("started", (runId: string) => this.onStarted(runId));
     this.ctx.events.on("session", (runId: string, sessionId: string) => this.onSession(runId, sessionId));
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.outbox.kick();
@@ -193,6 +202,12 @@ export class Notifier {
     this.put(row, "launch", 1, launchMessage(this.view(row), this.task(row)));
   }
 
+  /** 🚀 as soon as the agent runs: what only its init line knows follows in the 📝 message. */
+  private onStarted(runId: string): void {
+    const row = getRun(this.ctx.db, runId);
+    if (row) this.launch(row);
+  }
+
   private onSession(runId: string, sessionId: string): void {
     const row = getRun(this.ctx.db, runId);
     if (!row) return;
@@ -201,6 +216,7 @@ export class Notifier {
   }
 
   update(row: RunRow, text: string): number {
+    publish(this.ctx, { type: "agent.update", runId: row.id, text });
     this.launch(row);
     this.put(row, "update", nextSeq(this.ctx.db, row.id, "update"), updateMessage(this.view(row), text));
     return row.spec.notify.length;

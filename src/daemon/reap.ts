@@ -3,7 +3,7 @@
  * exit status), and whatever the agent left in the group (background Bash, MCP servers) gets
  * SIGTERM, then SIGKILL after the grace period.
  */
-import { isAlive, signalGroup } from "./proc.js";
+import { isAlive, signalGroup } from "../platform/process.js";
 
 export async function reapGroup(pgid: number, graceMs: number): Promise<void> {
   const gone = async (test: () => boolean, ms: number) => {

@@ -3,9 +3,11 @@
  * still ours (same PID and start time), or finished from its files if it is gone. Runs that were
  * spawned but not yet recorded (the daemon died in between) are found through their pid file.
  */
+
+import { isSameProcess } from "../platform/process.js";
 import { activeRuns, markStarted } from "../store/runs.js";
 import { type DaemonContext, runDir } from "./context.js";
-import { isSameProcess } from "./proc.js";
+import { publish } from "./publish.js";
 import { readPidFile } from "./spawn.js";
 import type { Supervisor } from "./supervisor.js";
 
@@ -20,6 +22,7 @@ export function reconcile(ctx: DaemonContext, supervisor: Supervisor): { adopted
       pid = file.wrapper;
       pidStart = file.wrapperStart;
       markStarted(ctx.db, row.id, { state: "running", pid, pidStart, agentPid: null, now: row.createdAt });
+      publish(ctx, { type: "run.state", runId: row.id, state: "running", task: null, projectDir: null });
     }
     const adoptedRow = { ...row, state: "running" as const, pid, pidStart };
     if (isSameProcess(pid, pidStart)) {

@@ -6,6 +6,7 @@ import type { FinalState } from "../run-state.js";
 import type { RunRow } from "../store/runs.js";
 import { cleanupSessions, setSessionStatus, touchSessionForRun } from "../store/sessions.js";
 import type { DaemonContext } from "./context.js";
+import { publish } from "./publish.js";
 
 const STATUS_OF: Record<FinalState, string> = {
   succeeded: "completed",
@@ -29,10 +30,22 @@ export function recordSessionSeen(ctx: DaemonContext, row: RunRow, sessionId: st
     now: Date.now(),
   });
   ctx.log.info(`run ${row.id}: session ${sessionId} recorded`);
+  publish(ctx, { type: "run.session", runId: row.id, sessionId });
+  publish(ctx, { type: "session", runId: row.id, sessionId, change: "seen", status: "running" });
 }
 
-export function recordSessionEnded(ctx: DaemonContext, sessionId: string, state: FinalState): void {
-  setSessionStatus(ctx.db, sessionId, STATUS_OF[state], Date.now());
+export function recordSessionEnded(
+  ctx: DaemonContext,
+  f: { runId: string; sessionId: string; state: FinalState },
+): void {
+  setSessionStatus(ctx.db, f.sessionId, STATUS_OF[f.state], Date.now());
+  publish(ctx, {
+    type: "session",
+    runId: f.runId,
+    sessionId: f.sessionId,
+    change: "ended",
+    status: STATUS_OF[f.state],
+  });
 }
 
 export function cleanupRegistry(ctx: DaemonContext): void {

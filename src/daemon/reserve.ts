@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, rmSync, statfsSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { Logger } from "./log.js";
+import type { Logger } from "../log.js";
 
 export const RESERVE_FILE = "space.reserve";
 const RESERVE_BYTES = 1024 * 1024;

@@ -4,10 +4,10 @@
  * it is), and turn the route into delivery targets. Also the --validate-only report.
  */
 import { RoutingRefusal } from "../errors.js";
-import type { OpenClawRoute } from "../openclaw/route.js";
 import { type Resolution, resolveRoute, routeTargets } from "../openclaw/routing/resolve.js";
 import { previewWake } from "../openclaw/wake/preview.js";
 import type { RoutingPayload, RoutingReport, ValidateRoutingRequest } from "../protocol.js";
+import type { OpenClawRoute } from "../route.js";
 import type { DaemonContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
 

@@ -3,15 +3,19 @@
  * two runs that continue the same Claude session never run at the same time (a later run may
  * overtake one that waits for its session).
  */
-import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from "node:fs";
+
+import { readFileSync, rmSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { isExecutableFile } from "../agents/claude/bin.js";
 import { buildClaudeArgs } from "../agents/claude/command.js";
 import { agentEnvironment } from "../config.js";
+import { projectDirProblem } from "../project-dir.js";
 import type { Outcome } from "../run-state.js";
 import { activeRuns, markStarted, type RunRow } from "../store/runs.js";
 import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { recordEnding } from "./finish.js";
+import { publish } from "./publish.js";
 import { type Spawned, spawnAgent } from "./spawn.js";
 import type { SavedLaunch } from "./submit.js";
 import type { Supervisor } from "./supervisor.js";
@@ -87,6 +91,7 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
     agentPid: null,
     now,
   });
+  publish(ctx, { type: "run.state", runId: row.id, state: "running", task: null, projectDir: null });
   rmSync(runFile(ctx, row.id, "env"), { force: true }); // kept only until the start is recorded
   ctx.log.info(
     `run ${row.id}: started, process group ${spawned.pid}, in ${escapeControl(row.spec.projectDir)}`,
@@ -100,13 +105,11 @@ function startRun(ctx: DaemonContext, supervisor: Supervisor, row: RunRow): void
 /** Facts that can change between submission and start (a queued run may wait for hours). */
 function preflight(row: RunRow): string | null {
   const bin = row.spec.claudeBin;
-  try {
-    accessSync(bin, constants.X_OK);
-  } catch {
+  if (!isExecutableFile(bin)) {
     return `the claude binary ${bin} is missing or not executable. Install it (npm install -g @anthropic-ai/claude-code) or set CCTASK_CLAUDE_BIN to its path, then submit the task again.`;
   }
   const cwd = row.spec.projectDir;
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
+  if (projectDirProblem(cwd, false)) {
     return `the project directory ${escapeControl(cwd)} no longer exists; recreate it (or pass --create-project) and submit the task again.`;
   }
   return null;

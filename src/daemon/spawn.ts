@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { processStartTime } from "./proc.js";
+import { isStartTime, processStartTime, startTimeShell } from "../platform/process.js";
 
 export const RUN_FILES = {
   prompt: "prompt.txt", // exactly what the agent receives on stdin
@@ -23,12 +23,13 @@ export const RUN_FILES = {
   env: "env.json",
 } as const;
 
-const WRAPPER = `d=$1; u=$2; w=$3; shift 3
+/** The wrapper records its own start time the way processStartTime reads it (/proc or ps). */
+const wrapperScript = () => `d=$1; u=$2; w=$3; shift 3
 trap : TERM INT HUP
 umask 077
 ( umask "$u"; exec "$@" ) <"$d/${RUN_FILES.prompt}" >"$d/${RUN_FILES.events}" 2>"$d/${RUN_FILES.stderr}" &
 c=$!
-t=$(cut -d" " -f22 /proc/$$/stat 2>/dev/null)
+${startTimeShell()}
 echo "$$ $c $t" >"$d/pid.tmp" && mv "$d/pid.tmp" "$d/${RUN_FILES.pid}"
 while :; do
   wait "$c"; s=$?
@@ -60,7 +61,16 @@ export function spawnAgent(opts: {
   stateDir: string;
 }): Spawned {
   const umask = (opts.umask & 0o777).toString(8).padStart(3, "0");
-  const argv = ["-c", WRAPPER, "cctask-run", opts.runDir, umask, opts.stateDir, opts.bin, ...opts.args];
+  const argv = [
+    "-c",
+    wrapperScript(),
+    "cctask-run",
+    opts.runDir,
+    umask,
+    opts.stateDir,
+    opts.bin,
+    ...opts.args,
+  ];
   const child = spawn("/bin/sh", argv, {
     cwd: opts.cwd,
     env: opts.env,
@@ -80,7 +90,7 @@ export function spawnAgent(opts: {
 export interface PidFile {
   wrapper: number;
   agent: number;
-  /** The wrapper's start time (/proc stat field 22), so a reused PID is never taken for it. */
+  /** The wrapper's start time (see platform/process.ts), so a reused PID is never taken for it. */
   wrapperStart: string | null;
 }
 
@@ -91,7 +101,7 @@ export function readPidFile(runDir: string): PidFile | null {
     const wrapper = Number(w);
     const agent = Number(a);
     if (!(Number.isInteger(wrapper) && wrapper > 0 && Number.isInteger(agent) && agent > 0)) return null;
-    return { wrapper, agent, wrapperStart: t && /^\d+$/.test(t) ? t : null };
+    return { wrapper, agent, wrapperStart: t && isStartTime(t) ? t : null };
   } catch {
     return null;
   }

@@ -3,18 +3,21 @@
  * the run's directory and files, then record it as queued. Any refusal leaves nothing behind.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute } from "node:path";
+import { isExecutableFile, resolveClaudeBin } from "../agents/claude/bin.js";
 import { agentEnvironment } from "../config.js";
 import { UnavailableError, UsageError } from "../errors.js";
 import { describeBytes, TASK_MAX_BYTES, TIMEOUT_RANGE, timeoutProblem } from "../limits.js";
-import type { OpenClawRoute } from "../openclaw/route.js";
+import { projectDirProblem } from "../project-dir.js";
 import type { SubmitRequest } from "../protocol.js";
+import type { OpenClawRoute } from "../route.js";
 import { DEFAULT_PERMISSION_MODE, type RunSpec } from "../run-spec.js";
 import { describeStorageError } from "../storage.js";
 import { activeRunsOnSession, getRun, insertRun, type RunRow } from "../store/runs.js";
 import { escapeControl } from "../text.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
+import { publish } from "./publish.js";
 import { planIteration, resolveResume, resumePrompt } from "./resume.js";
 
 const ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // no i, l, o, u: easy to read aloud and type
@@ -41,16 +44,9 @@ export function submitRun(
   checkFreeSpace(ctx);
   if (!isAbsolute(req.projectDir))
     throw new UsageError(`the project path must be absolute, got "${escapeControl(req.projectDir)}"`);
-  if (existsSync(req.projectDir)) {
-    if (!statSync(req.projectDir).isDirectory())
-      throw new UsageError(
-        `the project path ${escapeControl(req.projectDir)} is a file, not a directory; pass a directory with --project`,
-      );
-  } else if (!req.createProject) {
-    throw new UsageError(
-      `the project directory ${escapeControl(req.projectDir)} does not exist; create it, or pass --create-project to have cctask create it`,
-    );
-  }
+  const problem = projectDirProblem(req.projectDir, req.createProject);
+  if (problem) throw new UsageError(problem);
+  const claudeBin = checkedClaudeBin(ctx, req);
   if (req.outputFile && !existsSync(dirname(req.outputFile)))
     throw new UsageError(`the directory of --output ${req.outputFile} does not exist; create it first`);
 
@@ -79,7 +75,7 @@ export function submitRun(
     maxBudgetUsd: req.maxBudgetUsd,
     permissionMode: req.permissionMode || DEFAULT_PERMISSION_MODE,
     extraArgs: req.extraArgs,
-    claudeBin: req.claudeBin,
+    claudeBin,
     includePartialMessages: ctx.config.claude.includePartialMessages,
     completionMode: plan.completionMode,
     iteration: plan.iteration,
@@ -106,7 +102,7 @@ export function submitRun(
       mkdirSync(projectDir, { recursive: true });
       chmodSync(projectDir, 0o777 & ~req.umask); // the daemon's own umask is 077; the project is the user's
     }
-    return insertRun(ctx.db, {
+    const row = insertRun(ctx.db, {
       id,
       projectDir,
       taskSummary: summarize(req.task),
@@ -114,12 +110,25 @@ export function submitRun(
       notifyTokenHash: hashToken(runToken),
       now: Date.now(),
     });
+    publish(ctx, { type: "run.state", runId: id, state: "queued", task: row.taskSummary, projectDir });
+    return row;
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     const storage = describeStorageError(e, ctx.stateDir);
     if (storage) throw new UnavailableError(`cannot record the run: ${storage}. Nothing was started.`);
     throw e;
   }
+}
+
+/** The caller's claude: as it named it, or found with its environment and this daemon's config. */
+function checkedClaudeBin(ctx: DaemonContext, req: SubmitRequest): string {
+  if (req.claudeBin === null)
+    return resolveClaudeBin(req.env, req.cwd ?? req.projectDir, ctx.config.claude.bin);
+  if (!isAbsolute(req.claudeBin) || !isExecutableFile(req.claudeBin))
+    throw new UsageError(
+      `claude was not found or is not executable: "${escapeControl(req.claudeBin)}" (an absolute path is needed). Install Claude Code, or pass the full path of claude.`,
+    );
+  return req.claudeBin;
 }
 
 /** Below this much free space a run could not even record its events: refuse it now. */

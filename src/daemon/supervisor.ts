@@ -5,44 +5,26 @@
  * started it, and from a 1 s poll that also notices a process that vanished.
  */
 import { existsSync, type FSWatcher, watch } from "node:fs";
-import { emptyProgress, fold } from "../agents/claude/fold.js";
+import { fold } from "../agents/claude/fold.js";
 import { parseLine } from "../agents/claude/parse.js";
 import type { RunProgress } from "../agents/claude/progress.js";
+import { isSameProcess, signalGroup } from "../platform/process.js";
 import type { StopRequest } from "../run-state.js";
 import { describeStorageError, isDiskFull } from "../storage.js";
 import { markSilenceWarned, type RunRow, requestStop, saveProgress, setAgentPid } from "../store/runs.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import { endWithInternalError, finishRun } from "./finish.js";
-import { isSameProcess, signalGroup } from "./proc.js";
+import { publishProgress } from "./progress-event.js";
 import { reapGroup } from "./reap.js";
 import { recordSessionSeen } from "./registry.js";
+import { newWatch, type Watch, watchdogView } from "./run-watch.js";
 import { readAgentPid } from "./spawn.js";
-import { LineTail } from "./tail.js";
+import { watchdogAction } from "./watchdog.js";
 
 const POLL_MS = 1000;
 const PERSIST_MS = 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const END_RETRY_MS = 1000;
-
-interface Watch {
-  row: RunRow;
-  progress: RunProgress;
-  tail: LineTail;
-  watcher: FSWatcher | null;
-  poll: NodeJS.Timeout | null;
-  timeoutTimer: NodeJS.Timeout | null;
-  draining: boolean;
-  again: boolean;
-  ending: boolean;
-  lastPersist: number;
-  dirty: boolean;
-  stopRequest: StopRequest | null;
-  stopRequestedAt: number | null;
-  silenceWarned: boolean;
-  sessionRecorded: string | null;
-  /** Watched while alive: its process group is known to be ours when it ends (not after a long absence). */
-  live: boolean;
-}
 
 export class Supervisor {
   private readonly watches = new Map<string, Watch>();
@@ -58,8 +40,8 @@ export class Supervisor {
     return this.watches.size;
   }
 
-  /** The agent's PID once the wrapper has written it (recorded in the runs table the first time). */
-  agentPid(id: string): number | null {
+  /** Reads the agent's PID once the wrapper has written it, and records it in the runs table the first time. */
+  recordAgentPid(id: string): number | null {
     const w = this.watches.get(id);
     if (!w) return null;
     if (w.row.agentPid === null) {
@@ -67,6 +49,7 @@ export class Supervisor {
       if (pid !== null) {
         w.row.agentPid = pid;
         setAgentPid(this.ctx.db, w.row.id, pid);
+        this.ctx.events.emit("started", w.row.id);
       }
     }
     return w.row.agentPid;
@@ -81,24 +64,27 @@ export class Supervisor {
   adopt(row: RunRow, onChildExit?: (cb: () => void) => void): void {
     if (this.watches.has(row.id)) return;
     const w = this.createWatch(row);
-    w.live = true;
-    w.poll = setInterval(() => this.tick(w), POLL_MS);
     const dir = runDir(this.ctx, row.id);
+    let watcher: FSWatcher | null = null;
     try {
-      w.watcher = watch(dir, () => this.wake(w));
-      w.watcher.on("error", () => {}); // the poll still covers us
+      watcher = watch(dir, () => this.wake(w));
+      watcher.on("error", () => {}); // the poll still covers us
     } catch (e) {
       this.ctx.log.warn(`run ${row.id}: cannot watch ${dir} (${(e as Error).message}); polling only`);
     }
-    onChildExit?.(() => this.wake(w));
-    if (w.stopRequest === null) {
-      const remaining = (row.startedAt ?? Date.now()) + row.spec.timeoutSeconds * 1000 - Date.now();
+    const remaining = (row.startedAt ?? Date.now()) + row.spec.timeoutSeconds * 1000 - Date.now();
+    w.phase = {
+      kind: "watching",
+      reading: "idle",
+      poll: setInterval(() => this.tick(w), POLL_MS),
+      watcher,
       // setTimeout overflows past 2^31-1 ms (24.8 days); tick() checks the deadline as well.
-      w.timeoutTimer = setTimeout(
-        () => this.stop(row.id, "timeout"),
-        Math.min(MAX_TIMER_MS, Math.max(0, remaining)),
-      );
-    }
+      timeoutTimer:
+        w.stop === null
+          ? setTimeout(() => this.stop(row.id, "timeout"), Math.min(MAX_TIMER_MS, Math.max(0, remaining)))
+          : null,
+    };
+    onChildExit?.(() => this.wake(w));
     this.wake(w);
   }
 
@@ -109,24 +95,7 @@ export class Supervisor {
   }
 
   private createWatch(row: RunRow): Watch {
-    const w: Watch = {
-      row,
-      progress: row.progress ? { ...emptyProgress(), ...row.progress } : emptyProgress(), // fields added since it was stored
-      tail: new LineTail(runFile(this.ctx, row.id, "events"), row.eventsOffset),
-      watcher: null,
-      poll: null,
-      timeoutTimer: null,
-      draining: false,
-      again: false,
-      ending: false,
-      lastPersist: 0,
-      dirty: false,
-      stopRequest: row.stopRequest,
-      stopRequestedAt: row.stopRequestedAt,
-      silenceWarned: row.silenceWarnedAt !== null,
-      sessionRecorded: null,
-      live: false,
-    };
+    const w = newWatch(row, runFile(this.ctx, row.id, "events"));
     this.watches.set(row.id, w);
     return w;
   }
@@ -134,11 +103,10 @@ export class Supervisor {
   /** Asks a run to stop: SIGTERM to its process group now, SIGKILL after the grace period. */
   stop(id: string, req: StopRequest): boolean {
     const w = this.watches.get(id);
-    if (!w || w.ending) return false;
+    if (w?.phase.kind !== "watching") return false; // an ending run's group may be reaped already
     const now = Date.now();
     if (requestStop(this.ctx.db, id, req, now)) {
-      w.stopRequest = req;
-      w.stopRequestedAt = now;
+      w.stop = { request: req, at: now };
       this.ctx.log.info(`run ${id}: stopping (${req}), SIGTERM to process group ${w.row.pid}`);
     }
     if (w.row.pid !== null) signalGroup(w.row.pid, "SIGTERM");
@@ -158,9 +126,10 @@ export class Supervisor {
   }
 
   private release(w: Watch): void {
-    if (w.poll) clearInterval(w.poll);
-    if (w.timeoutTimer) clearTimeout(w.timeoutTimer);
-    w.watcher?.close();
+    if (w.phase.kind !== "watching") return;
+    clearInterval(w.phase.poll);
+    if (w.phase.timeoutTimer) clearTimeout(w.phase.timeoutTimer);
+    w.phase.watcher?.close();
   }
 
   private foldLine(w: Watch, line: string): void {
@@ -170,12 +139,13 @@ export class Supervisor {
 
   /** Reads what is new; ends the run once its exit status is recorded. Never runs twice at once. */
   private wake(w: Watch): void {
-    if (w.ending) return;
-    if (w.draining) {
-      w.again = true;
+    const phase = w.phase;
+    if (phase.kind !== "watching") return;
+    if (phase.reading !== "idle") {
+      phase.reading = "busy_then_again";
       return;
     }
-    w.draining = true;
+    phase.reading = "busy";
     w.tail
       .drain((line) => this.foldLine(w, line))
       .then(() => {
@@ -185,11 +155,9 @@ export class Supervisor {
       })
       .catch((e) => this.ctx.log.error(`run ${w.row.id}: reading events failed`, e))
       .finally(() => {
-        w.draining = false;
-        if (w.again) {
-          w.again = false;
-          this.wake(w);
-        }
+        const again = phase.reading === "busy_then_again";
+        phase.reading = "idle";
+        if (again) this.wake(w);
       });
   }
 
@@ -205,65 +173,57 @@ export class Supervisor {
   private persist(w: Watch): void {
     if (!w.dirty) return;
     saveProgress(this.ctx.db, w.row.id, { progress: w.progress, offset: w.tail.offset, now: Date.now() });
+    publishProgress(this.ctx, w.row.id, w.progress);
     w.dirty = false;
     w.lastPersist = Date.now();
   }
 
-  /** Once a second: vanished processes, watchdogs, SIGKILL after the grace, periodic persistence. */
+  /** Once a second: vanished processes, periodic persistence, then what the watchdogs decide. */
   private tick(w: Watch): void {
-    if (w.ending || this.detached) return;
+    if (w.phase.kind !== "watching" || this.detached) return;
     const now = Date.now();
     const pid = w.row.pid;
-    this.agentPid(w.row.id);
+    this.recordAgentPid(w.row.id);
     if (pid === null || !isSameProcess(pid, w.row.pidStart)) {
       void this.end(w);
       return;
     }
     if (now - w.lastPersist >= PERSIST_MS) this.persist(w);
     const wd = this.ctx.config.watchdog;
-    if (
-      w.stopRequest === null &&
-      w.row.startedAt !== null &&
-      now >= w.row.startedAt + w.row.spec.timeoutSeconds * 1000
-    ) {
-      this.stop(w.row.id, "timeout");
-      return;
-    }
-    if (w.stopRequestedAt !== null) {
-      if (now - w.stopRequestedAt >= wd.killGraceSeconds * 1000) {
+    const action = watchdogAction(now, watchdogView(w), wd);
+    switch (action.kind) {
+      case "none":
+        return;
+      case "stop":
+        this.stop(w.row.id, action.request);
+        return;
+      case "kill":
         this.ctx.log.warn(
           `run ${w.row.id}: still alive ${wd.killGraceSeconds}s after SIGTERM; SIGKILL to group ${pid}`,
         );
         signalGroup(pid, "SIGKILL");
-      }
-      return;
-    }
-    const p = w.progress;
-    if (p.lastResultAt !== null && now - p.lastResultAt >= wd.postResultGraceSeconds * 1000) {
-      this.stop(w.row.id, "post_result_limbo");
-      return;
-    }
-    const quietSince = p.lastEventAt ?? w.row.startedAt ?? now;
-    const quietMs = now - quietSince;
-    if (wd.silenceKillSeconds > 0 && quietMs >= wd.silenceKillSeconds * 1000) {
-      this.stop(w.row.id, "silence");
-    } else if (wd.silenceWarnSeconds > 0 && quietMs >= wd.silenceWarnSeconds * 1000 && !w.silenceWarned) {
-      w.silenceWarned = true;
-      markSilenceWarned(this.ctx.db, w.row.id, now);
-      this.ctx.log.warn(`run ${w.row.id}: no output from the agent for ${Math.round(quietMs / 1000)}s`);
+        return;
+      case "warn_silence":
+        w.silenceWarned = true;
+        markSilenceWarned(this.ctx.db, w.row.id, now);
+        this.ctx.log.warn(`run ${w.row.id}: no output from the agent for ${action.quietSeconds}s`);
+        return;
+      default:
+        action satisfies never;
     }
   }
 
   private async end(w: Watch): Promise<void> {
-    if (w.ending || this.detached) return;
-    w.ending = true;
+    if (w.phase.kind === "ending" || this.detached) return;
+    // Only for a run we watched: after a long absence its group id may belong to someone else.
+    let ownsGroup = w.phase.kind === "watching" || (w.phase.kind === "end_retry" && w.phase.ownsGroup);
     this.release(w);
+    w.phase = { kind: "ending" };
     let ended = false;
     try {
-      // Only for a run we watched: after a long absence its group id may belong to someone else.
-      if (w.live && w.row.pid !== null)
+      if (ownsGroup && w.row.pid !== null)
         await reapGroup(w.row.pid, this.ctx.config.watchdog.killGraceSeconds * 1000);
-      w.live = false; // reaped: a retry must not signal the group again
+      ownsGroup = false; // reaped: a retry must not signal the group again
       await w.tail.drain((line) => this.foldLine(w, line));
       const last = w.tail.takePartial(); // a last line the agent never terminated
       if (last) this.foldLine(w, last);
@@ -279,7 +239,7 @@ export class Supervisor {
         this.onEnded(w.row.id);
       } else if (!this.detached) {
         // Not even the failure could be recorded (the database cannot be written): try again soon.
-        w.ending = false;
+        w.phase = { kind: "end_retry", ownsGroup };
         setTimeout(() => void this.end(w), END_RETRY_MS).unref();
       }
     }
@@ -289,7 +249,7 @@ export class Supervisor {
   private async finish(w: Watch): Promise<boolean> {
     const attempt = () =>
       finishRun(this.ctx, {
-        row: { ...w.row, stopRequest: w.stopRequest },
+        row: { ...w.row, stopRequest: w.stop?.request ?? null },
         progress: w.progress,
         offset: w.tail.offset,
       });

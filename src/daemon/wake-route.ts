@@ -4,8 +4,8 @@
  * targets. And the original's trace markers (--trace-live) for that chat.
  */
 import { basename } from "node:path";
-import type { OpenClawRoute, WakePathName } from "../openclaw/route.js";
 import { routeTargets } from "../openclaw/routing/resolve.js";
+import type { OpenClawRoute, WakePathName } from "../route.js";
 import type { RunRow } from "../store/runs.js";
 
 /** The chat the wake notices and trace markers go to: the route's own (as routing made it), else the run's targets. */

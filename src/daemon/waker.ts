@@ -26,6 +26,7 @@ import {
 } from "../store/wakes.js";
 import { type DaemonContext, runDir, runFile } from "./context.js";
 import type { Notifier } from "./notifier.js";
+import { publish } from "./publish.js";
 import {
   completeMarker,
   skipMarker,
@@ -111,7 +112,7 @@ export class Waker {
       const inFlight = attempts.some((a) => a.outcome === null);
       const detail = `cctask failed while waking: ${(e as Error).message}`;
       const state = inFlight ? "uncertain" : "failed";
-      if (commitWake(this.ctx.db, wakeId, { state, path: null, attempts, detail, now: Date.now() }))
+      if (this.commit(row, wakeId, { state, path: null, attempts, detail, now: Date.now() }))
         this.notice(row, wakeId, state, [detail]);
     } finally {
       this.inFlight.delete(runId);
@@ -181,7 +182,7 @@ export class Waker {
       this.ctx.log.info(`run ${row.id}: wake ${wake.id} via ${check.path}: ${r.outcome} (${r.detail})`);
       if (r.outcome === "failed") continue;
       const state = r.outcome === "woken" ? "woken" : "uncertain";
-      commitWake(this.ctx.db, wake.id, {
+      this.commit(row, wake.id, {
         state,
         path: check.path,
         attempts,
@@ -192,13 +193,36 @@ export class Waker {
       return;
     }
     const detail = reasons.join("; ");
-    commitWake(this.ctx.db, wake.id, { state: "failed", path: null, attempts, detail, now: Date.now() });
+    this.commit(row, wake.id, { state: "failed", path: null, attempts, detail, now: Date.now() });
     this.ctx.log.warn(`run ${row.id}: wake ${wake.id} failed: ${detail}`);
     this.notice(row, wake.id, "failed", reasons);
   }
 
+  /** Stores the wake's outcome, once, and publishes it; false if it was stored before. */
+  private commit(row: RunRow, wakeId: string, c: Parameters<typeof commitWake>[2]): boolean {
+    if (!commitWake(this.ctx.db, wakeId, c)) return false;
+    this.publishOutcome({ runId: row.id, id: wakeId, sessionKey: row.spec.openclaw!.wakeKey, ...c });
+    return true;
+  }
+
+  private publishOutcome(
+    w: Pick<WakeRow, "runId" | "id" | "sessionKey" | "path" | "detail"> & { state: string },
+  ): void {
+    if (w.state !== "woken" && w.state !== "failed" && w.state !== "uncertain") return;
+    publish(this.ctx, {
+      type: "wake",
+      runId: w.runId,
+      wakeId: w.id,
+      sessionKey: w.sessionKey,
+      outcome: w.state,
+      path: w.path,
+      detail: w.detail,
+    });
+  }
+
   private reportUncertain(w: WakeRow): void {
     this.ctx.log.warn(`run ${w.runId}: wake ${w.id} is uncertain: ${w.detail}`);
+    this.publishOutcome(w);
     const row = getRun(this.ctx.db, w.runId);
     if (!row?.spec.openclaw) return;
     this.trace(row, TRACE_SEQ.skip, skipMarker(this.facts(row), w.id));

@@ -5,52 +5,15 @@
  * *network* failure (no answer). Whether and when to retry is decided elsewhere (retry-policy.ts).
  */
 
-/** What a notification is about; each kind has its own idempotency key and formatting. */
-export type NotificationKind = "launch" | "session" | "heartbeat" | "update" | "final" | "wake" | "trace";
+import type { NotificationContent, SendResult, Target } from "../notification.js";
 
-/**
- * A notification's content, independent of channel. `title` and `fields` are short; `quote` is
- * untrusted text (the prompt, the result) shown in an expandable quote where the channel has one;
- * `footer` points to where the full text is. Channels escape everything themselves.
- */
-export interface NotificationContent {
-  kind: NotificationKind;
-  icon: string; // e.g. 🚀 ✅ ❌ ⏰ 🛑 💥 📡 📝
-  title: string;
-  fields: [label: string, value: string][];
-  quote: { label: string; text: string } | null;
-  footer: string | null;
-  /** A plain one-line form (heartbeats, console). */
-  line: string;
-  silent: boolean;
-}
-
-export type Target =
-  | { scheme: "telegram"; chatId: string; threadId: number | null }
-  | { scheme: "openclaw"; channel: string; target: string; threadId: string | null }
-  | { scheme: "webhook"; url: string }
-  | { scheme: "console" };
-
-export type SendResult = { ok: true; remoteId: string | null } | { ok: false; failure: DeliveryFailure };
-
-export type DeliveryFailure =
-  | {
-      kind: "remote";
-      status: number; // HTTP status or the service's error_code
-      description: string;
-      retryAfterSeconds: number | null;
-      /** The service said this will never work for this target (401, 403, chat/thread not found…). */
-      permanent: boolean;
-    }
-  | {
-      kind: "network";
-      message: string;
-      /**
-       * The request may have reached the service (sent, then no answer: a reset, a timeout), so it
-       * may have acted on it. False only when it surely did not (refused, no such host, not sent).
-       */
-      maybeDelivered: boolean;
-    };
+export type {
+  DeliveryFailure,
+  NotificationContent,
+  NotificationKind,
+  SendResult,
+  Target,
+} from "../notification.js";
 
 export interface SendRequest {
   target: Target;

@@ -3,9 +3,9 @@
  * is none). Channels never import each other; everything else reaches them through here.
  */
 import { appendFileSync } from "node:fs";
+import type { Credentials } from "../openclaw/credentials.js";
 import type { Channel, Target } from "./channel.js";
 import { ConsoleChannel } from "./console.js";
-import type { Credentials } from "./credentials.js";
 import { OpenClawChannel } from "./openclaw.js";
 import { TelegramChannel } from "./telegram.js";
 import { WebhookChannel } from "./webhook.js";

@@ -2,9 +2,10 @@
  * What each notification says, from a RunView, independent of channel. The original's messages
  * are the baseline (seed-behaviour §7); channels escape and lay them out.
  */
-import { formatCost, formatDuration, formatTokens } from "../commands/format.js";
 import type { RunView } from "../protocol.js";
+import { STATE_ICONS } from "../run-state.js";
 import { escapeControl } from "../text.js";
+import { formatCost, formatDuration, formatTokens } from "../units.js";
 import type { NotificationContent } from "./channel.js";
 
 const PROMPT_PREVIEW = 3500;
@@ -30,8 +31,6 @@ export function launchMessage(v: RunView, task: string): NotificationContent {
     ...iteration(v),
   );
   if (v.pid !== null) fields.push(["PID", String(v.pid)]);
-  if (v.model) fields.push(["Model", v.model]);
-  if (v.apiKeySource) fields.push(["Auth", v.apiKeySource]);
   const preview = task.length > PROMPT_PREVIEW ? `${task.slice(0, PROMPT_PREVIEW)}…` : task;
   return {
     kind: "launch",
@@ -45,15 +44,21 @@ export function launchMessage(v: RunView, task: string): NotificationContent {
   };
 }
 
+/** What claude's init line said about itself (known from the 📝 message on, not at 🚀). */
+function agentFacts(v: RunView): [string, string][] {
+  const facts: [string, string][] = [];
+  if (v.model) facts.push(["Model", v.model]);
+  if (v.apiKeySource) facts.push(["Auth", v.apiKeySource]);
+  if (v.claudeVersion) facts.push(["Claude Code", v.claudeVersion]);
+  return facts;
+}
+
 export function sessionMessage(v: RunView, sessionId: string): NotificationContent {
   return {
     kind: "session",
     icon: "📝",
     title: `Session: ${sessionId}`,
-    fields: [
-      ["Run", v.id],
-      ["Resume with", `cctask run --resume ${sessionId}`],
-    ],
+    fields: [["Run", v.id], ...agentFacts(v), ["Resume with", `cctask run --resume ${sessionId}`]],
     quote: null,
     footer: null,
     line: `📝 Session: ${sessionId} (run ${v.id})`,
@@ -114,14 +119,6 @@ export function updateMessage(v: RunView, text: string): NotificationContent {
   };
 }
 
-const FINAL_ICON: Record<string, string> = {
-  succeeded: "✅",
-  failed: "❌",
-  timed_out: "⏰",
-  cancelled: "🛑",
-  interrupted: "💥",
-};
-
 export function finalTitle(v: RunView): string {
   switch (v.state) {
     case "succeeded":
@@ -152,7 +149,7 @@ export function finalMessage(v: RunView, result: string, opts: { silent: boolean
   if (v.state !== "succeeded" && v.detail) fields.push(["Why", v.detail]);
   if (v.reason === "resume_not_found") fields.push(["Suggestion", "Start a fresh session without --resume."]);
   const partial = v.state === "timed_out" || v.state === "cancelled" || v.state === "interrupted";
-  const icon = FINAL_ICON[v.state] ?? "💥";
+  const icon = STATE_ICONS[v.state];
   return {
     kind: "final",
     icon,

@@ -6,7 +6,7 @@
  * message with one remote id (details.messageId).
  */
 import { type GatewayEndpoint, invokeTool } from "../openclaw/gateway.js";
-import type { Channel, NotificationContent, SendRequest, SendResult } from "./channel.js";
+import type { Channel, DeliveryFailure, NotificationContent, SendRequest, SendResult } from "./channel.js";
 
 /** OpenClaw's default textChunkLimit. */
 export const OPENCLAW_MESSAGE_LIMIT = 4000;
@@ -63,7 +63,7 @@ export function renderOpenClawMessage(c: NotificationContent, limit = OPENCLAW_M
 
 /** The `message` tool's args for one send. `silent` is Telegram-only in OpenClaw's mapping. */
 export function buildMessageArgs(
-  target: { channel: string; target: string; threadId: string | null },
+  target: { channel: string; target: string; threadId: string | null; accountId?: string },
   content: NotificationContent,
   replyTo: string | null = null,
 ): Record<string, unknown> {
@@ -74,6 +74,8 @@ export function buildMessageArgs(
     message: renderOpenClawMessage(content),
     ...(target.channel === "telegram" && content.silent ? { silent: true } : {}),
     ...(target.threadId !== null ? { threadId: target.threadId } : {}),
+    // the message tool's own parameter (2026.9.6 message-tool-schema): the account to send from
+    ...(target.accountId ? { accountId: target.accountId } : {}),
     // a Telegram message id means nothing to another channel
     ...(target.channel === "telegram" && replyTo ? { replyTo } : {}),
   };
@@ -108,6 +110,61 @@ export class OpenClawChannel implements Channel {
         ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
       },
     );
-    return outcome.ok ? { ok: true, remoteId: messageIdOf(outcome.details) } : outcome;
+    return outcome.ok
+      ? { ok: true, remoteId: messageIdOf(outcome.details) }
+      : { ok: false, failure: explainFailure(outcome.failure, target) };
   }
+}
+
+/** Tries of the gateway's bare "tool execution failed" before the notification fails. */
+export const UNEXPLAINED_ATTEMPTS = 3;
+const UNEXPLAINED = "tool execution failed";
+
+/**
+ * What a refusal of the message tool means, and what to do (2026.9.6,
+ * dist/tools-invoke-shared-*.mjs). Bad arguments come back as 400 with their message, a blocked
+ * call as 403, a denied tool as 404: final, with the gateway's words. Every other error the tool
+ * throws becomes a bare 500 "tool execution failed", its reason only in the gateway's log:
+ * "Channel is unavailable: whatsapp" (no plugin or account), an unknown target or account, no
+ * linked WhatsApp listener (all for good) — but also a send the channel failed for a moment. So
+ * that answer is tried a few times, then failed with where to look.
+ */
+export function explainFailure(
+  f: DeliveryFailure,
+  t: { channel: string; target: string; accountId?: string },
+): DeliveryFailure {
+  if (f.kind !== "remote") return f;
+  if (f.status === 500 && f.description === UNEXPLAINED)
+    return {
+      ...f,
+      attemptsAllowed: UNEXPLAINED_ATTEMPTS,
+      fix:
+        `The gateway gives no reason over HTTP (its log does: "tools-invoke: ${UNEXPLAINED}: …"); ` +
+        "a channel that is not configured or not linked, or a target it does not know, fails this way. " +
+        `Fix: run \`openclaw channels status\` and check that ${t.channel} is configured and linked ` +
+        `(\`openclaw channels login --channel ${t.channel}\`) and that ${t.target} is the right target`,
+    };
+  if (!f.permanent) return f;
+  const fix = permanentFix(f, t);
+  return fix ? { ...f, fix } : f;
+}
+
+function permanentFix(
+  f: Extract<DeliveryFailure, { kind: "remote" }>,
+  t: { channel: string; target: string; accountId?: string },
+): string | null {
+  const d = f.description;
+  if (/channel is unavailable|unknown channel/i.test(d))
+    return `Fix: the gateway has no usable ${t.channel} channel; run \`openclaw channels status\`, then enable and link it (\`openclaw channels login --channel ${t.channel}\`)`;
+  if (/no active whatsapp web listener|not linked/i.test(d))
+    return `Fix: link the account: \`openclaw channels login --channel ${t.channel}\` (\`openclaw channels status\` shows which are linked)`;
+  if (/unknown account|invalid account|account .* is disabled/i.test(d))
+    return `Fix: the ${t.channel} account${t.accountId ? ` "${t.accountId}"` : ""} is not one the gateway can use; \`openclaw channels status\` lists them`;
+  if (/unknown target|ambiguous target|requires target/i.test(d))
+    return `Fix: check that ${t.target} is a ${t.channel} target the gateway knows (a group id or E.164 number for WhatsApp)`;
+  if (f.status === 401)
+    return "Fix: cctask holds a gateway token the gateway does not accept; set gateway.auth.token in openclaw.json (or OPENCLAW_GATEWAY_TOKEN) to the running gateway's token";
+  if (/tool not available: message/i.test(d))
+    return 'Fix: the gateway\'s tool policy hides the message tool; remove "message" from gateway.tools.deny in openclaw.json';
+  return null;
 }

@@ -4,7 +4,7 @@
  * the retry policy, never fatal to the daemon; a failing destination is probed at short
  * intervals and released at its first success (recovery.ts).
  */
-import type { Logger } from "../daemon/log.js";
+import type { Logger } from "../log.js";
 import type { Db } from "../store/db.js";
 import {
   heartbeatCard,
@@ -34,10 +34,22 @@ export interface OutboxDeps {
   channelFor: (target: Target) => Channel | string;
   /** Heartbeats edit one live card (edit) or post a new message each time (post). */
   heartbeatMode: (runId: string) => "edit" | "post";
+  /** A send's answer was stored: delivered, to be retried (at retryAt, ms), failed for good, or unknown. */
+  onOutcome?: (o: OutboxOutcome) => void;
   /** A write to the database failed (e.g. a full disk): the daemon may free space before the retry. */
   onStorageError?: (e: unknown) => void;
   /** The message the launch and the final reply to on this target, if any. */
   replyTo?: (runId: string, target: string) => string | null;
+}
+
+export interface OutboxOutcome {
+  runId: string;
+  notificationId: number;
+  kind: NotificationKind;
+  target: string;
+  outcome: "sent" | "retrying" | "failed" | "uncertain";
+  detail: string | null;
+  retryAt: number | null;
 }
 
 const SETTLE_RETRY_MS = 1000;
@@ -134,6 +146,7 @@ export class Outbox {
         target = parseTarget(row.target);
       } catch (e) {
         markFailed(this.d.db, row.id, (e as Error).message);
+        this.report(row, "failed", (e as Error).message);
         continue;
       }
       if (!this.pacer.take(destinationKey(target), rateFor(target), now)) continue;
@@ -154,6 +167,7 @@ export class Outbox {
     if (typeof channel === "string") {
       // No credential to send with: fail visibly with where to put one, never wait silently.
       markFailed(this.d.db, row.id, channel);
+      this.report(row, "failed", channel);
       this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${channel}`);
       return;
     }
@@ -227,6 +241,27 @@ export class Outbox {
     }
   }
 
+  private report(
+    row: NotificationRow,
+    outcome: OutboxOutcome["outcome"],
+    detail: string | null,
+    retryAt?: number,
+  ): void {
+    try {
+      this.d.onOutcome?.({
+        runId: row.runId,
+        notificationId: row.id,
+        kind: row.kind,
+        target: row.target,
+        outcome,
+        detail,
+        retryAt: retryAt ?? null,
+      });
+    } catch (e) {
+      this.d.log.error(`notification ${row.id}: could not report its outcome`, e);
+    }
+  }
+
   /** Stores the answer: delivered, or retried per the policy, or failed for good. */
   private settle(
     row: NotificationRow,
@@ -239,6 +274,7 @@ export class Outbox {
     const dest = destinationKey(target);
     if (result.ok) {
       markDelivered(this.d.db, row.id, result.remoteId ?? cardRemoteId, now);
+      this.report(row, "sent", null);
       if (this.recovery.noteSuccess(row.id, dest)) {
         const released = releaseHeld(this.d.db, releaseScope(target), now);
         if (released > 0) this.d.log.info(`${dest} answers again: ${released} held notification(s) released`);
@@ -256,6 +292,7 @@ export class Outbox {
         `the outcome of this send is unknown (${f.message}); not resent: ${row.kind} messages are sent at most once`,
       );
       this.recovery.forget(row.id);
+      this.report(row, "uncertain", `the outcome of this send is unknown (${f.message}); not resent`);
       this.d.log.warn(
         `notification ${row.id} (${row.kind}) to ${row.target}: outcome unknown (${f.message}); not resent`,
       );
@@ -275,6 +312,7 @@ export class Outbox {
     }
     if (decision.retry) {
       markRetry(this.d.db, row.id, what, decision.atMs);
+      this.report(row, "retrying", what, decision.atMs);
       if (f.kind === "remote" && f.retryAfterSeconds !== null)
         this.pacer.block(destinationKey(target), decision.atMs, now);
       this.d.log.info(
@@ -283,6 +321,7 @@ export class Outbox {
     } else {
       markFailed(this.d.db, row.id, decision.why);
       this.recovery.forget(row.id);
+      this.report(row, "failed", decision.why);
       this.d.log.warn(`notification ${row.id} (${row.kind}) to ${row.target} failed: ${decision.why}`);
     }
   }

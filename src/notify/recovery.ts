@@ -47,7 +47,9 @@ export class Recovery {
     const s = nextStreak(failure, this.streaks.get(id));
     this.streaks.set(id, s);
     const throttled = failure.kind === "remote" && failure.retryAfterSeconds !== null;
-    if (reachedService && !throttled) this.failing.set(dest, { lastAttemptAt: now });
+    // an answer that may be for good is not an outage: its few tries keep their own spacing
+    const bounded = failure.kind === "remote" && failure.attemptsAllowed !== undefined;
+    if (reachedService && !throttled && !bounded) this.failing.set(dest, { lastAttemptAt: now });
     return s.streak;
   }
 

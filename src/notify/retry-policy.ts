@@ -1,7 +1,8 @@
 /**
  * When to try a failed delivery again, as a pure function of the failure and the history.
  * Permanent refusals are final; 429 waits exactly what the service asked; 5xx and network
- * failures back off exponentially, up to a cap, until the notification is too old to matter.
+ * failures back off exponentially, up to a cap, until the notification is too old to matter;
+ * an answer that may be for good (attemptsAllowed) is tried that many times in a row, then final.
  * The exponent counts only the consecutive failures of the same kind: a run of 429s (each already
  * waited out) does not make the first 500 after it wait as if it were the sixth.
  */
@@ -12,6 +13,9 @@ export interface RetryPolicy {
   maxDelayMs: number;
   giveUpAfterMs: number;
 }
+
+/** The first wait after an answer that does not say whether a retry can help (then doubled). */
+export const BOUNDED_BASE_DELAY_MS = 10_000;
 
 export type RetryDecision = { retry: true; atMs: number } | { retry: false; why: string };
 
@@ -39,23 +43,27 @@ export function decideRetry(
     jitter?: number;
   },
 ): RetryDecision {
+  const fix = failure.kind === "remote" && failure.fix ? `. ${failure.fix}` : "";
   if (failure.kind === "remote" && failure.permanent)
-    return { retry: false, why: `refused by the service (${failure.status}: ${failure.description})` };
+    return { retry: false, why: `refused by the service (${failure.status}: ${failure.description})${fix}` };
   const { policy, nowMs } = ctx;
+  const bounded = failure.kind === "remote" ? failure.attemptsAllowed : undefined;
+  const what = failure.kind === "network" ? failure.message : `${failure.status}: ${failure.description}`;
+  const giveUp = (): RetryDecision => ({
+    retry: false,
+    why: `gave up after ${ctx.attempts} attempt(s) over ${Math.round((nowMs - ctx.createdAtMs) / 1000)}s (last: ${what})${fix}`,
+  });
+  if (bounded !== undefined && ctx.streak >= bounded) return giveUp();
   let delay: number;
   if (failure.kind === "remote" && failure.retryAfterSeconds !== null) {
     delay = failure.retryAfterSeconds * 1000 + 50; // honour retry_after exactly, plus a hair
   } else {
-    const exp = policy.baseDelayMs * 2 ** Math.max(0, ctx.streak - 1);
+    // An answer that may be for good is retried a few times, spread over a minute or less.
+    const base = bounded !== undefined ? BOUNDED_BASE_DELAY_MS : policy.baseDelayMs;
+    const exp = base * 2 ** Math.max(0, ctx.streak - 1);
     delay = Math.min(policy.maxDelayMs, exp) * (1 + (ctx.jitter ?? 0));
   }
   const at = nowMs + delay;
-  if (at - ctx.createdAtMs > policy.giveUpAfterMs) {
-    const what = failure.kind === "network" ? failure.message : `${failure.status}: ${failure.description}`;
-    return {
-      retry: false,
-      why: `gave up after ${ctx.attempts} attempt(s) over ${Math.round((nowMs - ctx.createdAtMs) / 1000)}s (last: ${what})`,
-    };
-  }
+  if (at - ctx.createdAtMs > policy.giveUpAfterMs) return giveUp();
   return { retry: true, atMs: at };
 }

@@ -4,6 +4,7 @@
  * data for the retry policy. A wrong thread is a failure, never a silent post to the main chat
  * (telegram.md §5). No retries happen here.
  */
+import { DEFAULT_API_ROOT } from "../notification.js";
 import type { Channel, SendRequest, SendResult, Target } from "./channel.js";
 import { type ApiAnswer, isNotModifiedError, isParseEntitiesError, redactToken } from "./telegram-errors.js";
 import { renderTelegram, renderTelegramPlain } from "./telegram-format.js";
@@ -21,7 +22,6 @@ export interface TelegramChannelOptions {
 
 type TelegramTarget = Extract<Target, { scheme: "telegram" }>;
 
-export const DEFAULT_API_ROOT = "https://api.telegram.org";
 const DEFAULT_TIMEOUT_MS = 15_000;
 const GENERAL_TOPIC = 1;
 

@@ -7,7 +7,7 @@
  */
 
 import { exchangeHttp, type HttpAnswer, isRetryableStatus, parseJsonBody, parseRetryAfter } from "../http.js";
-import type { DeliveryFailure } from "../notify/channel.js";
+import type { DeliveryFailure } from "../notification.js";
 
 export interface GatewayEndpoint {
   url: string;
@@ -20,7 +20,8 @@ export const DEFAULT_GATEWAY_TIMEOUT_MS = 20_000;
 const PEER = "the OpenClaw gateway";
 const FAILED_STATUSES = new Set(["error", "forbidden", "timeout", "failed"]);
 /** Channel-side refusals that no retry will fix. */
-const PERMANENT_TEXT = /unknown channel|channel is unavailable|tool not available/i;
+const PERMANENT_TEXT =
+  /unknown channel|channel is unavailable|tool not available|unknown target|ambiguous target|requires target|unknown account|invalid account id|no active whatsapp web listener/i;
 
 type Json = Record<string, unknown>;
 const asObject = (v: unknown): Json | null => (typeof v === "object" && v !== null ? (v as Json) : null);

@@ -89,4 +89,14 @@ export const MIGRATIONS: readonly string[] = [
   // delivery: how many parts the service accepted, so a retry or a restart goes on from there
   `ALTER TABLE notifications ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE notifications ADD COLUMN parts_total INTEGER;`,
+  // 6: the event stream (GET /events): every change, kept a while so a client can resume
+  `CREATE TABLE events (
+     id      INTEGER PRIMARY KEY AUTOINCREMENT,
+     at      INTEGER NOT NULL,
+     run_id  TEXT,
+     type    TEXT NOT NULL,
+     body    TEXT NOT NULL
+   );
+   CREATE INDEX events_run ON events(run_id, id);
+   CREATE INDEX events_at ON events(at);`,
 ];

@@ -8,7 +8,7 @@
  * A notification sent as several messages records each accepted part (parts_sent), so a retry or
  * the next daemon goes on with the next part.
  */
-import type { NotificationContent, NotificationKind } from "../notify/channel.js";
+import type { NotificationContent, NotificationKind } from "../notification.js";
 import type { Db } from "./db.js";
 
 export type NotificationState = "pending" | "sending" | "delivered" | "failed" | "superseded" | "uncertain";
@@ -185,6 +185,13 @@ export function markInterruptedSends(db: Db, now: number): { resent: number; unc
     )
     .run().changes;
   return { resent, uncertain };
+}
+
+/** Sends that were in flight (state "sending"): after a daemon stopped, those it cut off. */
+export function inFlightSends(db: Db): NotificationRow[] {
+  return (db.prepare("SELECT * FROM notifications WHERE state = 'sending' ORDER BY id").all() as Raw[]).map(
+    fromRaw,
+  );
 }
 
 /** The live card of a (run, target): the first delivered heartbeat, which later heartbeats edit. */

@@ -340,19 +340,19 @@ describe("real claude: stopping", () => {
       "--project",
       s.project,
       "--timeout",
-      "3",
+      "8", // room for claude's start-up and its first tool call on a loaded machine
     ]);
     expect(receipt.state).toBe("running");
-    await waitFor(() => processesWith(needle).length > 0, 10_000, "the Bash child (python3 sleep) to start");
+    await waitFor(() => processesWith(needle).length > 0, 8_000, "the Bash child (python3 sleep) to start");
 
     const w = await waitRun(s, receipt.id);
     expect(w.code).toBe(124);
     expect(w.view.state).toBe("timed_out");
     expect(w.view.reason).toBeNull();
-    expect(w.view.detail).toMatch(/3 s time limit/);
+    expect(w.view.detail).toMatch(/8 s time limit/);
     expect(w.view.toolCalls).toBe(1);
-    expect(w.view.elapsedSeconds).toBeGreaterThanOrEqual(3);
-    expect(w.view.elapsedSeconds).toBeLessThan(15);
+    expect(w.view.elapsedSeconds).toBeGreaterThanOrEqual(8);
+    expect(w.view.elapsedSeconds).toBeLessThan(20);
     expect(alive(receipt.pid!)).toBe(false);
     expect(() => process.kill(receipt.pid!, 0)).toThrow();
     expect(groupExists(receipt.processGroup!)).toBe(false);

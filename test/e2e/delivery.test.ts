@@ -81,10 +81,28 @@ describe("telegram", () => {
     expect(msgs).toHaveLength(3);
     expect(msgs[0]!.text).toMatch(/^🚀 <b>Claude Code started<\/b>\n<b>Run:<\/b> /);
     expect(msgs[0]!.parse_mode).toBe("HTML");
-    expect(msgs[1]!.text).toMatch(new RegExp(`^📝 <b>Session: ${v.sessionId}</b>`));
+    const sessionId = (await sb.json(["status", v.id])).sessionId;
+    expect(msgs[1]!.text).toBe(
+      `📝 <b>Session: ${sessionId}</b>\n<b>Run:</b> ${v.id}\n<b>Model:</b> replay-model\n<b>Auth:</b> none\n` +
+        `<b>Claude Code:</b> 2.1.330\n<b>Resume with:</b> cctask run --resume ${sessionId}`,
+    );
     expect(msgs[2]!.text).toMatch(/^✅ <b>Claude Code task complete!<\/b>/);
     expect(msgs[2]!.text).toContain("all-done");
     expect(msgs.map((m) => m.disable_notification)).toEqual([true, true, false]);
+  });
+
+  it("🚀 reaches the chat while claude is still starting; the 📝 message follows with its init facts", async () => {
+    await telegramSandbox();
+    // The replay claude waits 4 s before its init line: a launch card that waited for it would come after.
+    const v = await launch("REPLAY_START_DELAY_MS=4000 REPLAY_RESULT=slow-start", `telegram:${CHAT}`);
+    expect(v.sessionId).toBeNull();
+    await waitFor(() => accepted().length >= 1, 3000, "the launch card while claude starts");
+    expect(accepted().map((m) => [...(m.text ?? "")][0])).toEqual(["🚀"]);
+    expect((await sb.json(["status", v.id])).sessionId).toBeNull();
+    await sb.cli(["wait", v.id]);
+    await settled(v.id, 3);
+    expect(accepted().map((m) => [...(m.text ?? "")][0])).toEqual(["🚀", "📝", "✅"]);
+    expect(accepted()[1]!.text).toContain("<b>Model:</b> replay-model");
   });
 
   it("a result with HTML in it renders as text", async () => {
@@ -274,7 +292,48 @@ describe("openclaw gateway", () => {
     expect(final).toMatchObject({ action: "send", channel: "whatsapp", target: "120363000000000000@g.us" });
     expect(String(final.message)).toMatch(/✅ \*\*Claude Code task complete!\*\*/);
   });
+
+  it("a send the gateway cannot do (bare HTTP 500): three tries, then failed with the answer and the fix", async () => {
+    // 2026.9.6 without a WhatsApp account: the message tool throws "Channel is unavailable:
+    // whatsapp" and /tools/invoke answers only 500 "tool execution failed".
+    gw = await startFakeGateway({ token: "gw-secret", channels: ["telegram"] });
+    sb = createSandbox();
+    sb.writeConfig({
+      openclaw: { gatewayUrl: gw.url, gatewayToken: "gw-secret" },
+      notify: { heartbeatSeconds: 0, retry: { maxDelaySeconds: 1 } },
+    });
+    const target = "openclaw:whatsapp:120363000000000000@g.us";
+    const v = await launch("REPLAY_RESULT=done", target);
+    await sb.cli(["wait", v.id]);
+    const list = await settled(v.id, 3);
+    expect(list.map((n) => [n.kind, n.state])).toEqual([
+      ["launch", "failed"],
+      ["session", "failed"],
+      ["final", "failed"],
+    ]);
+    const why = new RegExp(
+      `^gave up after 3 attempt\\(s\\) over \\d+s \\(last: 500: tool execution failed\\)\\. ${escapeRegExp(GATEWAY_GIVES_NO_REASON)}$`,
+    );
+    for (const n of list) expect(n.error).toMatch(why);
+    // three tries each, with the same idempotency key, and nothing more
+    const tries = new Map<string, number>();
+    for (const c of gw.calls) tries.set(c.idempotencyKey!, (tries.get(c.idempotencyKey!) ?? 0) + 1);
+    expect([...tries.values()]).toEqual([3, 3, 3]);
+    const st = await sb.cli(["status", v.id]);
+    expect(st.stdout).toContain(`⚠ delivery to ${target} failed: gave up after 3 attempt(s)`);
+    expect(st.stdout).toContain("openclaw channels status");
+  });
 });
+
+const GATEWAY_GIVES_NO_REASON =
+  'The gateway gives no reason over HTTP (its log does: "tools-invoke: tool execution failed: …"); ' +
+  "a channel that is not configured or not linked, or a target it does not know, fails this way. " +
+  "Fix: run `openclaw channels status` and check that whatsapp is configured and linked " +
+  "(`openclaw channels login --channel whatsapp`) and that 120363000000000000@g.us is the right target";
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 describe("webhook", () => {
   it("posts a signed JSON body per event with a stable delivery id, retrying 5xx", async () => {

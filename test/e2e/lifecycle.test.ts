@@ -24,8 +24,6 @@ describe("run, status, wait, result", () => {
     expect(receipt.id).toMatch(/^[0-9a-z]{8}$/);
     expect(receipt.pid).toBeGreaterThan(0);
     expect(isAlive(receipt.pid!)).toBe(true);
-    expect(receipt.apiKeySource).toBe("none");
-    expect(receipt.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(receipt.files.events).toBe(join(sb.home, "runs", receipt.id, "events.jsonl"));
     expect(readFileSync(join(sb.home, "runs", receipt.id, "prompt.txt"), "utf8")).toContain("do it");
 
@@ -44,6 +42,24 @@ describe("run, status, wait, result", () => {
     const r = await sb.cli(["result", receipt.id]);
     expect(r.stdout).toBe("all-good\n");
     expect(readFileSync(done.files.result, "utf8")).toBe("all-good");
+  });
+
+  it("returns its receipt while the agent starts, without waiting for its init line; --wait-init waits", async () => {
+    sb = createSandbox();
+    // The replay claude sleeps 3 s before its init line: a receipt that waited for it would know the session.
+    const task = "REPLAY_START_DELAY_MS=3000 REPLAY_RESULT=late";
+    const quick = await sb.json(["run", "-t", task, "-p", sb.project]);
+    expect(quick.state).toBe("running");
+    expect(quick.sessionId).toBeNull();
+    expect(quick.model).toBeNull();
+    expect(isAlive(quick.pid!)).toBe(true);
+
+    const full = await sb.json(["run", "--wait-init", "-t", "REPLAY_RESULT=early", "-p", sb.project]);
+    expect(full.state).toBe("running");
+    expect(full.apiKeySource).toBe("none");
+    expect(full.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    for (const id of [quick.id, full.id]) expect((await sb.cli(["wait", id])).code).toBe(0);
+    expect((await sb.json(["status", quick.id])).sessionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("--wait stays attached and ends with the final text and the outcome's exit code", async () => {

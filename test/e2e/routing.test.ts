@@ -342,6 +342,21 @@ describe("runs", () => {
     expect(tg!.calls).toEqual([]);
   });
 
+  it("a WhatsApp group on a non-default account: every send names that account", async () => {
+    await routed();
+    const key = `${WA_KEY}:thread:whatsapp-account-work`;
+    const v = await sb!.json(["run", "-t", "REPLAY_RESULT=wa-work", "-p", sb!.project, "-s", key]);
+    expect(v.notify).toEqual(["openclaw:whatsapp:120363012345678901@g.us:account:work"]);
+    await sb!.cli(["wait", v.id]);
+    await settled(v.id, 4);
+    expect(gw!.messages.map((m) => [m.channel, m.target, m.accountId, m.threadId])).toEqual([
+      ["whatsapp", "120363012345678901@g.us", "work", undefined],
+      ["whatsapp", "120363012345678901@g.us", "work", undefined],
+      ["whatsapp", "120363012345678901@g.us", "work", undefined],
+      ["whatsapp", "120363012345678901@g.us", "work", undefined],
+    ]);
+  });
+
   it("disk only (gateway down): a 2026.2.23 DM-thread key resolves from sessions.json", async () => {
     await routed({ gatewayUrl: `http://127.0.0.1:${await closedPort()}` });
     const key = "agent:main:main:thread:369520";

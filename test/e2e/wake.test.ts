@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DaemonClient } from "../../src/client.js";
-import type { OpenClawRoute } from "../../src/openclaw/route.js";
 import type { RunView } from "../../src/protocol.js";
+import type { OpenClawRoute } from "../../src/route.js";
 import { type FakeGateway, type FakeGatewayOptions, startFakeGateway } from "../fakes/gateway.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-api.js";
 import { createSandbox, isAlive, REPLAY_CLAUDE, ROOT, type Sandbox, waitFor } from "../helpers/cctask.js";
@@ -235,6 +235,24 @@ describe("wake", () => {
     expect(v.wake!.attempts.map((a) => a.path)).toEqual(["hooks-agent"]);
     expect(cliCalls()).toEqual([]);
   }, 120_000);
+
+  it("hooks busy twice (503 at the admission timeout), then admitted: woken once through hooks, no other path", async () => {
+    await setup({
+      openclaw: { hooks: HOOKS },
+      gateway: { hooks: { token: "hook-secret", allowRequestSessionKey: true } },
+    });
+    gw!.injectHooks({ type: "admission-timeout" }, 2);
+    const run = await submit({ ...DM_THREAD, execShell: true });
+    const v = await settledWake(run.id);
+    expect(v.wake).toMatchObject({ state: "woken", path: "hooks-agent" });
+    expect(v.wake!.attempts.map((a) => [a.path, a.outcome])).toEqual([["hooks-agent", "woken"]]);
+    expect(v.wake!.attempts[0]!.detail).toMatch(
+      /after 2 busy answers \(HTTP 503: hook agent run did not start/,
+    );
+    expect(gw!.hookCalls).toHaveLength(3);
+    expect(gw!.sessionSends).toEqual([]);
+    expect(cliCalls()).toEqual([]);
+  }, 180_000);
 
   it("every path failing: a visible notice in the topic says so and where the result is", async () => {
     await setup({ env: { FAKE_OPENCLAW_AGENT: "delivery-failed" } });

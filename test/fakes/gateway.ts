@@ -22,6 +22,11 @@ export type GatewayFault =
   | { type: "tool-error"; status?: "error" | "forbidden" | "timeout" | "failed"; error: string }
   | { type: "rate-limit"; retryAfter: number }
   | { type: "server-error"; status?: number; message?: string }
+  /**
+   * /hooks/agent while a run on the same session key is in progress: 2026.9.6 waits for
+   * admission, then answers 503 without starting the run (openclaw-gateway-contract.test.ts).
+   */
+  | { type: "admission-timeout" }
   /** Close the socket without answering. */
   | { type: "drop" }
   /** Never answer (until the fake is closed). */
@@ -36,6 +41,13 @@ export interface FakeGatewayOptions {
   hooks?: { token: string; allowRequestSessionKey?: boolean; path?: string };
   /** sessions_send: keys that exist; absent: every key exists. */
   sessionKeys?: string[];
+  /**
+   * The channels the gateway can send on (configured, plugin loaded, linked); absent: every
+   * channel. A `message` send on any other channel fails the way 2026.9.6 fails it: the tool
+   * throws "Channel is unavailable: <channel>", which /tools/invoke turns into a bare HTTP 500
+   * (the reason is only in the gateway's log).
+   */
+  channels?: string[];
 }
 
 export interface HookCall {
@@ -109,6 +121,11 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       if (typeof args.message !== "string" || args.message === "") {
         return sendJson(res, 400, { ok: false, error: { type: "tool_error", message: "message required" } });
       }
+      if (opts.channels && !opts.channels.includes(String(args.channel)))
+        return sendJson(res, 500, {
+          ok: false,
+          error: { type: "tool_error", message: "tool execution failed" },
+        });
       const earlier = key === null ? undefined : sentByKey.get(key);
       if (earlier) return sendJson(res, 200, toolResult(earlier));
       messages.push(args);
@@ -224,6 +241,12 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
         return sendJson(res, fault.status ?? 500, {
           ok: false,
           error: { type: "tool_error", message: fault.message ?? "tool execution failed" },
+        });
+      case "admission-timeout":
+        return sendJson(res, 503, {
+          ok: false,
+          error: "hook agent run did not start before admission timeout",
+          runId: randomUUID(),
         });
       case "drop":
         return res.socket?.destroy();

@@ -3,6 +3,7 @@
 // benchmarks. It reads the prompt from stdin like the real CLI and obeys directives in it:
 //   REPLAY_FILE=<path>        print the lines of a recorded transcript (test/fixtures/transcripts)
 //   REPLAY_DELAY_MS=<n>       pause between lines
+//   REPLAY_START_DELAY_MS=<n> pause before the first line (a slow start-up: no init line yet)
 //   REPLAY_EMIT_FOR_S=<n>     emit synthetic tool-use events for n seconds (REPLAY_INTERVAL_MS apart)
 //   REPLAY_STAMP=1            put the wall-clock time of writing in each synthetic Bash command (t=<ms>)
 //   REPLAY_MALFORMED=1        include a line that is not JSON
@@ -92,6 +93,8 @@ async function main() {
   }
   const stderrText = directive("REPLAY_STDERR");
   if (stderrText) process.stderr.write(`${stderrText}\n`);
+  const startDelay = num("REPLAY_START_DELAY_MS", 0);
+  if (startDelay) await sleep(startDelay);
   const delay = num("REPLAY_DELAY_MS", 0);
   const file = directive("REPLAY_FILE");
   if (file) {

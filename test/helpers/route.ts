@@ -1,5 +1,5 @@
 /** An OpenClaw route as routing would resolve it, for wake tests. */
-import type { OpenClawRoute } from "../../src/openclaw/route.js";
+import type { OpenClawRoute } from "../../src/route.js";
 
 export const SESSION_UUID = "3f9a2b10-7c4d-4e8f-9a1b-2c3d4e5f6a7b";
 

@@ -310,9 +310,9 @@ describe("classifyOutcome: no result", () => {
       state: "failed",
       reason: "spawn_failed",
       detail:
-        "claude refuses --dangerously-skip-permissions when run as root. Run cctask as a non-root user, " +
-        "or set IS_SANDBOX=1 in the environment if this machine is a disposable sandbox, " +
-        "or pass --permission-mode acceptEdits instead",
+        "claude refuses to skip permission prompts when run as root (--dangerously-skip-permissions cannot be used with root/sudo privileges).\n" +
+        "Fix: run cctask as a normal user; or, if this machine is a disposable sandbox or container, set IS_SANDBOX=1 in the environment; " +
+        "or choose a permission mode that asks for nothing, e.g. --permission-mode acceptEdits.",
     });
   });
 

@@ -7,8 +7,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RoutingRequest } from "../../src/openclaw/route.js";
 import { resolveRoute } from "../../src/openclaw/routing/resolve.js";
+import type { RoutingRequest } from "../../src/route.js";
 import { type FakeGateway, startFakeGateway } from "../fakes/gateway.js";
 
 let gw: FakeGateway | undefined;

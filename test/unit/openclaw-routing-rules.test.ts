@@ -6,11 +6,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTarget } from "../../src/notify/targets.js";
-import type { RoutingRequest } from "../../src/openclaw/route.js";
 import { parseChannelContext, routeTargets } from "../../src/openclaw/routing/resolve.js";
 import { decideRoute, type Evidence } from "../../src/openclaw/routing/rules.js";
 import { rowsOf, type SessionInfo, type TopicTranscript } from "../../src/openclaw/routing/session-info.js";
 import { parseSessionKey } from "../../src/openclaw/routing/session-key.js";
+import type { RoutingRequest } from "../../src/route.js";
 
 const FIX = join(import.meta.dirname, "../fixtures/openclaw/2026.3.2");
 const NOW = 1772400900000; // shortly after the fixtures' updatedAt
@@ -345,6 +345,27 @@ describe("other channels, through the gateway", () => {
     const key = "agent:main:whatsapp:group:120363012345678901@g.us:thread:whatsapp-account-work";
     const d = route(req(key, { notifyChannel: "whatsapp" }), evidence());
     expect(d.route).toMatchObject({ channel: "whatsapp", threadId: null, wakeKey: key });
+  });
+
+  it("the account a key names (whatsapp-account-<id>, per-account-channel-peer) travels to the send", () => {
+    const key = `${WA}:thread:whatsapp-account-work`;
+    const wa = route(req(key), evidence()).route;
+    expect(wa).toMatchObject({ channel: "whatsapp", target: "120363012345678901@g.us", accountId: "work" });
+    const targets = routeTargets({ ...wa, traceLive: false, execShell: false, launchEnv: {} });
+    expect(targets).toEqual(["openclaw:whatsapp:120363012345678901@g.us:account:work"]);
+    expect(parseTarget(targets[0]!)).toEqual({
+      scheme: "openclaw",
+      channel: "whatsapp",
+      target: "120363012345678901@g.us",
+      threadId: null,
+      accountId: "work",
+    });
+    const dm = route(req("agent:main:whatsapp:biz:direct:+15551234567"), evidence()).route;
+    expect(routeTargets({ ...dm, traceLive: false, execShell: false, launchEnv: {} })).toEqual([
+      "openclaw:whatsapp:+15551234567:account:biz",
+    ]);
+    // the default account's group key names none: nothing is added
+    expect(route(req(WA), evidence()).route.accountId).toBeUndefined();
   });
 
   it("Discord channels and Slack threads", () => {

@@ -117,6 +117,25 @@ describe("parseSessionKey: every key family of openclaw.md §5.3", () => {
     });
   });
 
+  it("the WhatsApp account suffix: any agent, OpenClaw's id rule, lower-cased; an empty or invalid one is refused", () => {
+    const key = "agent:ops-2:whatsapp:group:120363012345678901@g.us:thread:whatsapp-account-Biz_2";
+    expect(pick(parse(key))).toMatchObject({
+      family: "whatsapp-group",
+      agentId: "ops-2",
+      target: "120363012345678901@g.us",
+      threadId: null,
+      accountId: "biz_2",
+      wakeKey: key,
+    });
+    for (const bad of ["whatsapp-account-", "whatsapp-account--x", "whatsapp-account-a.b"]) {
+      const k = `agent:main:whatsapp:group:120363012345678901@g.us:thread:${bad}`;
+      expect(parseSessionKey(k)).toEqual({
+        ok: false,
+        problem: `"${k}" ends in ${bad}, which names no WhatsApp account (expected whatsapp-account-<accountId>, e.g. whatsapp-account-work)`,
+      });
+    }
+  });
+
   it("per-peer DM: the channel is not in the key", () => {
     expect(pick(parse("agent:main:direct:+15551234567"))).toMatchObject({
       family: "direct-peer",

@@ -23,6 +23,50 @@ describe("decideRetry", () => {
     });
   });
 
+  it("an answer that may be for good: tried attemptsAllowed times in a row, 10 s then 20 s apart, then failed with the fix", () => {
+    const f = {
+      kind: "remote" as const,
+      status: 500,
+      description: "tool execution failed",
+      retryAfterSeconds: null,
+      permanent: false,
+      attemptsAllowed: 3,
+      fix: "Fix: run `openclaw channels status`",
+    };
+    const at = (streak: number, nowMs: number) =>
+      decideRetry(f, { attempts: streak, streak, createdAtMs: 0, nowMs, policy });
+    expect(at(1, 0)).toEqual({ retry: true, atMs: 10_000 });
+    expect(at(2, 10_000)).toEqual({ retry: true, atMs: 30_000 });
+    expect(at(3, 30_000)).toEqual({
+      retry: false,
+      why: "gave up after 3 attempt(s) over 30s (last: 500: tool execution failed). Fix: run `openclaw channels status`",
+    });
+    // without the bound, the same 500 backs off for as long as the notification matters
+    const { attemptsAllowed: _, ...unbounded } = f;
+    expect(decideRetry(unbounded, { attempts: 3, streak: 3, createdAtMs: 0, nowMs: 0, policy })).toEqual({
+      retry: true,
+      atMs: 4000,
+    });
+  });
+
+  it("a permanent refusal carries the fix after the service's words", () => {
+    const d = decideRetry(
+      {
+        kind: "remote",
+        status: 404,
+        description: "Tool not available: message",
+        retryAfterSeconds: null,
+        permanent: true,
+        fix: "Fix: allow it",
+      },
+      { attempts: 1, streak: 1, createdAtMs: 0, nowMs: 10, policy },
+    );
+    expect(d).toEqual({
+      retry: false,
+      why: "refused by the service (404: Tool not available: message). Fix: allow it",
+    });
+  });
+
   it("waits exactly what a 429 asks for", () => {
     const d = decideRetry(
       {

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LineTail } from "../../src/daemon/tail.js";
+import { LineTail } from "../../src/line-tail.js";
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

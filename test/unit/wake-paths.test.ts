@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { OpenClawRoute } from "../../src/openclaw/route.js";
 import type { WakeFacts } from "../../src/openclaw/wake/facts.js";
 import { judgeAgentCli } from "../../src/openclaw/wake/judge.js";
 import { attemptWake } from "../../src/openclaw/wake/paths.js";
+import type { OpenClawRoute } from "../../src/route.js";
 import { type FakeGateway, startFakeGateway } from "../fakes/gateway.js";
 import { ROOT } from "../helpers/cctask.js";
 import { SESSION_UUID, testRoute } from "../helpers/route.js";
@@ -246,6 +246,43 @@ describe("POST /hooks/agent", () => {
     expect((await attempt("hooks-agent", testRoute(), facts())).detail).toBe(
       "POST /hooks/agent: the gateway has no /hooks/agent (hooks not enabled there?): Not Found",
     );
+  });
+
+  it("503 at the admission timeout (a run of this session in progress) is retried with backoff until admitted, once", async () => {
+    gw = await startFakeGateway({ hooks: { token: "hook-secret", allowRequestSessionKey: true } });
+    gw.injectHooks({ type: "admission-timeout" }, 2);
+    const started = Date.now();
+    const r = await attemptWake("hooks-agent", {
+      route: testRoute(),
+      facts: facts(),
+      text: "t",
+      timeoutSeconds: 5,
+      hooksBusyDelaysMs: [200, 400, 800],
+    });
+    expect(r.outcome).toBe("woken");
+    expect(r.detail).toMatch(
+      /^POST \/hooks\/agent accepted \(run [0-9a-f-]{36}\) after 2 busy answers \(HTTP 503: hook agent run did not start before admission timeout\)$/,
+    );
+    expect(gw.hookCalls).toHaveLength(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600); // 200 + 400 ms apart
+  });
+
+  it("503 on every try: failed (not admitted, so the next path may wake) after the last, with the gateway's answer", async () => {
+    gw = await startFakeGateway({ hooks: { token: "hook-secret", allowRequestSessionKey: true } });
+    gw.injectHooks({ type: "admission-timeout" }, 10);
+    const r = await attemptWake("hooks-agent", {
+      route: testRoute(),
+      facts: facts(),
+      text: "t",
+      timeoutSeconds: 5,
+      hooksBusyDelaysMs: [50, 50, 50],
+    });
+    expect(r).toEqual({
+      outcome: "failed",
+      detail:
+        "POST /hooks/agent: the gateway answered HTTP 503: hook agent run did not start before admission timeout (4 tries; a run of this session was still in progress each time)",
+    });
+    expect(gw.hookCalls).toHaveLength(4);
   });
 
   it("a gateway that never answers: no_answer (it may have started the turn); one that is down: failed", async () => {

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Config, loadConfig } from "../../src/config.js";
-import type { OpenClawRoute } from "../../src/openclaw/route.js";
 import { forgetDetectedVersions } from "../../src/openclaw/wake/cli.js";
 import { gatherWakeFacts } from "../../src/openclaw/wake/facts.js";
 import { planWake } from "../../src/openclaw/wake/plan.js";
 import { previewWake } from "../../src/openclaw/wake/preview.js";
+import type { OpenClawRoute } from "../../src/route.js";
 import { ROOT } from "../helpers/cctask.js";
 import { testRoute } from "../helpers/route.js";
 

@@ -20,15 +20,16 @@ export function buildClaudeArgs(spec: RunSpec): string[] {
  * Claude refuses --dangerously-skip-permissions as root unless IS_SANDBOX=1 (measured). Returns
  * the explanation to show before anything starts, or null when the run can go ahead.
  */
+export const ROOT_REFUSAL =
+  "claude refuses to skip permission prompts when run as root (--dangerously-skip-permissions cannot be used with root/sudo privileges).\n" +
+  "Fix: run cctask as a normal user; or, if this machine is a disposable sandbox or container, set IS_SANDBOX=1 in the environment; " +
+  "or choose a permission mode that asks for nothing, e.g. --permission-mode acceptEdits.";
+
 export function rootRefusal(
   permissionMode: string,
   env: Record<string, string>,
   uid: number | null,
 ): string | null {
   if (uid !== 0 || permissionMode !== "bypassPermissions" || env.IS_SANDBOX === "1") return null;
-  return (
-    "claude refuses to skip permission prompts when run as root (--dangerously-skip-permissions cannot be used with root/sudo privileges).\n" +
-    "Fix: run cctask as a normal user; or, if this machine is a disposable sandbox or container, set IS_SANDBOX=1 in the environment; " +
-    "or choose a permission mode that asks for nothing, e.g. --permission-mode acceptEdits."
-  );
+  return ROOT_REFUSAL;
 }

@@ -1,4 +1,5 @@
 import { type ExitInfo, type Outcome, type StopRequest, withNote } from "../../run-state.js";
+import { ROOT_REFUSAL } from "./command.js";
 import {
   describeApiError,
   describeExit,
@@ -88,10 +89,7 @@ function classifyWithoutResult(exit: ExitInfo, input: OutcomeInput): Outcome {
     return {
       state: "failed",
       reason: "spawn_failed",
-      detail:
-        "claude refuses --dangerously-skip-permissions when run as root. Run cctask as a non-root user, " +
-        "or set IS_SANDBOX=1 in the environment if this machine is a disposable sandbox, " +
-        "or pass --permission-mode acceptEdits instead",
+      detail: ROOT_REFUSAL,
     };
   }
   const resume = resumeFailure(stderr);

@@ -5,9 +5,10 @@
  * OPENCLAW_CHANNEL_CONTEXT. Lookups stop as soon as the session's destination is known; the
  * gateway and disk are still read for the recent-thread guard of a non-thread Telegram route.
  */
+
+import type { OpenClawRoute, RoutingRequest } from "../../route.js";
 import type { GatewayEndpoint } from "../gateway.js";
 import { resolveOpenClawStateDir } from "../paths.js";
-import type { OpenClawRoute, RoutingRequest } from "../route.js";
 import { readDiskStore } from "./disk.js";
 
 export { LAUNCH_ENV_KEYS, pickLaunchEnv } from "./launch-env.js";
@@ -118,7 +119,7 @@ export function routeTargets(route: OpenClawRoute): string[] {
   if (route.channel === null || route.target === null) return [];
   if (route.channel === "telegram")
     return [`telegram:${route.target}${route.threadId !== null ? `:topic:${route.threadId}` : ""}`];
-  return [
-    `openclaw:${route.channel}:${route.target}${route.threadId !== null ? `:topic:${route.threadId}` : ""}`,
-  ];
+  const thread = route.threadId !== null ? `:topic:${route.threadId}` : "";
+  const account = route.accountId ? `:account:${route.accountId}` : "";
+  return [`openclaw:${route.channel}:${route.target}${thread}${account}`];
 }

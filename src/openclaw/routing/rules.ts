@@ -3,7 +3,7 @@
  * parsed key, the flags and what the lookups found. Where the original silently dropped a key it
  * could not route, this refuses (unless --allow-no-delivery or another --notify target).
  */
-import type { OpenClawRoute, RoutingRequest } from "../route.js";
+import type { OpenClawRoute, RoutingRequest } from "../../route.js";
 import * as msg from "./messages.js";
 import type { SessionInfo, TopicTranscript } from "./session-info.js";
 import { type ParsedKey, parseSessionKey } from "./session-key.js";
@@ -215,9 +215,10 @@ export function decideRoute(
     return { ok: true, metadata, route: routeOf(p, { channel, replyTo, sessionId, resolvedFrom: "none" }) };
   }
   const thread = p.threadId ?? (fromRow ? (found.row?.threadId ?? null) : null);
+  const account = p.accountId !== null ? { accountId: p.accountId.toLowerCase() } : {};
   return {
     ok: true,
     metadata,
-    route: routeOf(p, { channel, target, threadId: thread, replyTo, sessionId, resolvedFrom }),
+    route: routeOf(p, { channel, target, threadId: thread, replyTo, sessionId, resolvedFrom, ...account }),
   };
 }

@@ -49,7 +49,9 @@ export interface ParsedKey {
 
 export type KeyParse = { ok: true; parsed: ParsedKey } | { ok: false; problem: string };
 
-const WHATSAPP_ACCOUNT = /^whatsapp-account-(.+)$/;
+const WHATSAPP_ACCOUNT = /^whatsapp-account-(.*)$/;
+/** OpenClaw's account id rule (routing/account-id.ts). */
+const ACCOUNT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 const DIRECT = new Set(["direct", "dm"]);
 
 /** A human description of a family, for messages ("recognised as …"). */
@@ -161,8 +163,14 @@ export function parseSessionKey(raw: string): KeyParse {
   }
   // :thread:whatsapp-account-<id> names the account of a WhatsApp group; it is not a thread.
   const account = suffix.length === 1 ? WHATSAPP_ACCOUNT.exec(suffix[0]!) : null;
-  if (parent.family === "whatsapp-group" && account)
-    return { ok: true, parsed: { ...parent, key, accountId: account[1]!, wakeKey: key } };
+  if (parent.family === "whatsapp-group" && account) {
+    if (!ACCOUNT_ID.test(account[1]!))
+      return {
+        ok: false,
+        problem: `"${key}" ends in whatsapp-account-${account[1]}, which names no WhatsApp account (expected whatsapp-account-<accountId>, e.g. whatsapp-account-work)`,
+      };
+    return { ok: true, parsed: { ...parent, key, accountId: account[1]!.toLowerCase(), wakeKey: key } };
+  }
   // A thread of a channel that has its own threads (Slack/Discord): the thread belongs to that channel.
   if (parent.channel !== null && parent.channel !== "telegram")
     return withParent({ threadId: suffix.join(":") });

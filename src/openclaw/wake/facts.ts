@@ -5,11 +5,11 @@
  * so the OpenClaw install the run was launched from is the one asked.
  */
 import type { Config } from "../../config.js";
-import { resolveCredentials } from "../../notify/credentials.js";
+import type { OpenClawRoute } from "../../route.js";
 import { configPath } from "../../state-dir.js";
 import { loadOpenClawConfig, originOf } from "../config.js";
+import { resolveCredentials } from "../credentials.js";
 import { findOpenClawConfigPath } from "../paths.js";
-import type { OpenClawRoute } from "../route.js";
 import { resolveSecret } from "../secrets.js";
 import { detectOpenClaw, type OpenClawCli } from "./cli.js";
 

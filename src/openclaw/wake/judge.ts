@@ -11,6 +11,8 @@ import { judgeToolAnswer } from "../gateway.js";
 export interface AttemptResult {
   outcome: WakeAttemptOutcome;
   detail: string;
+  /** Failed because the session was busy, not admitted (hooks 503): the same path may be tried again later. */
+  busy?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -115,7 +117,12 @@ function noAnswer(ex: Extract<HttpExchange, { answered: false }>): AttemptResult
     : { outcome: "no_answer", detail: `${ex.message}; the request may have been accepted` };
 }
 
-/** POST /hooks/agent: 200 {"ok":true,"runId"} wakes; 400 (with the gateway's words), 401, 404 do not. */
+/**
+ * POST /hooks/agent: 200 {"ok":true,"runId"} wakes; 400 (with the gateway's words), 401, 404 do
+ * not. 503 is 2026.9.6's "hook agent run did not start before admission timeout": runs on one
+ * session key are serialised, and one was still running after the gateway's wait; nothing was
+ * started, so it is marked busy (to be tried again), not a wake.
+ */
 export function judgeHooksAgent(ex: HttpExchange): AttemptResult {
   if (!ex.answered) return noAnswer(ex);
   const { status, text } = ex.answer;
@@ -136,7 +143,8 @@ export function judgeHooksAgent(ex: HttpExchange): AttemptResult {
       : status === 404
         ? "the gateway has no /hooks/agent (hooks not enabled there?)"
         : `the gateway answered HTTP ${status}`;
-  return { outcome: "failed", detail: `POST /hooks/agent: ${what}${said ? `: ${said}` : ""}` };
+  const detail = `POST /hooks/agent: ${what}${said ? `: ${said}` : ""}`;
+  return status === 503 ? { outcome: "failed", detail, busy: true } : { outcome: "failed", detail };
 }
 
 /** sessions_send over /tools/invoke: judged by result.details.status (accepted or ok), not by HTTP 200. */

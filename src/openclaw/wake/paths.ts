@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exchangeHttp } from "../../http.js";
-import type { OpenClawRoute, WakePathName } from "../route.js";
+import type { OpenClawRoute, WakePathName } from "../../route.js";
 import { compareVersions } from "./cli.js";
 import type { WakeFacts } from "./facts.js";
 import { wakeEnv } from "./facts.js";
@@ -30,7 +30,16 @@ export interface AttemptInput {
   processEnv?: NodeJS.ProcessEnv;
   /** A private (0700) directory: where 2026.9.6+ gets the text as --message-file, out of argv. */
   privateDir?: string;
+  /** The waits between /hooks/agent tries while the session is busy (503); default HOOKS_BUSY_DELAYS_MS. */
+  hooksBusyDelaysMs?: readonly number[];
 }
+
+/**
+ * The waits before each new /hooks/agent try while the gateway answers 503 (a run of the session
+ * is still in progress). The real gateway itself waits ~15 s before that answer, so four tries
+ * span about two minutes.
+ */
+export const HOOKS_BUSY_DELAYS_MS: readonly number[] = [5_000, 15_000, 30_000];
 
 /** The first version with `openclaw agent --message-file`. */
 const MESSAGE_FILE_SINCE = "2026.9.6";
@@ -108,7 +117,36 @@ async function viaAgentCli(i: AttemptInput): Promise<AttemptResult> {
   }
 }
 
+/**
+ * /hooks/agent, tried again while the gateway says the session is busy (503: not admitted, so a
+ * new try cannot wake twice). Any other answer, or none, ends it.
+ */
 async function viaHooks(i: AttemptInput): Promise<AttemptResult> {
+  const delays = i.hooksBusyDelaysMs ?? HOOKS_BUSY_DELAYS_MS;
+  let busy: AttemptResult | null = null;
+  for (let tries = 1; ; tries++) {
+    const r = await tryHooks(i);
+    if (!r.busy) {
+      if (busy === null || r.outcome !== "woken") return r;
+      return { ...r, detail: `${r.detail} after ${tries - 1} busy answers (${busyAnswer(busy)})` };
+    }
+    busy = r;
+    const wait = delays[tries - 1];
+    if (wait === undefined)
+      return {
+        outcome: "failed",
+        detail: `${r.detail} (${tries} tries; a run of this session was still in progress each time)`,
+      };
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+/** "HTTP 503: <the gateway's words>" from a busy answer's detail. */
+function busyAnswer(r: AttemptResult): string {
+  return r.detail.replace(/^POST \/hooks\/agent: the gateway answered /, "");
+}
+
+async function tryHooks(i: AttemptInput): Promise<AttemptResult> {
   const { facts, route } = i;
   if (!facts.gateway || !facts.hooks.token) return { outcome: "failed", detail: "hooks are not usable" };
   const exchange = await exchangeHttp({

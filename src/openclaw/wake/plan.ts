@@ -4,7 +4,7 @@
  * The exec marker is never stripped or faked: where the installed version refuses `openclaw agent`
  * under it, that path is skipped and another one is used.
  */
-import type { OpenClawRoute, WakePathCheck, WakePathName } from "../route.js";
+import type { OpenClawRoute, WakePathCheck, WakePathName } from "../../route.js";
 import { compareVersions, EXEC_REFUSAL_SINCE } from "./cli.js";
 import type { WakeFacts } from "./facts.js";
 

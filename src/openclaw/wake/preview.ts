@@ -1,7 +1,7 @@
 /** What `--validate-only` reports about the wake: the path that will be used, and why each other will not. */
 import type { Config } from "../../config.js";
+import type { OpenClawRoute, WakePreview } from "../../route.js";
 import { stateDir } from "../../state-dir.js";
-import type { OpenClawRoute, WakePreview } from "../route.js";
 import { gatherWakeFacts } from "./facts.js";
 import { planWake } from "./plan.js";
 

@@ -5,8 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import type { Config } from "../config.js";
-import { loadOpenClawConfig, resolveGateway, resolveTelegramFromOpenClaw } from "../openclaw/config.js";
-import type { GatewayEndpoint } from "../openclaw/gateway.js";
+import { DEFAULT_API_ROOT } from "../notification.js";
+import { loadOpenClawConfig, resolveGateway, resolveTelegramFromOpenClaw } from "./config.js";
+import type { GatewayEndpoint } from "./gateway.js";
 
 export interface Credentials {
   telegram: { token: string; apiRoot: string } | null;
@@ -15,8 +16,6 @@ export interface Credentials {
   /** Why a credential is missing or unreadable, per scheme. */
   problems: { telegram?: string; openclaw?: string; webhook?: string };
 }
-
-const DEFAULT_TELEGRAM_ROOT = "https://api.telegram.org";
 
 function readSecretFile(path: string, what: string): string {
   try {
@@ -53,7 +52,7 @@ export function resolveCredentials(config: Config, env: NodeJS.ProcessEnv, confi
       env.CCTASK_TELEGRAM_API_ROOT ||
       config.telegram.apiRoot ||
       fromEnvOrOpenClaw?.apiRoot ||
-      DEFAULT_TELEGRAM_ROOT;
+      DEFAULT_API_ROOT;
     if (token) telegram = { token, apiRoot: root.replace(/\/+$/, "") };
     else
       problems.telegram =

@@ -34,6 +34,11 @@ export interface OpenClawRoute {
   target: string | null;
   /** Telegram forum topic / DM thread id (or a Slack/Discord thread). */
   threadId: string | null;
+  /**
+   * The channel account the key names (`…:thread:whatsapp-account-<id>`, per-account-channel-peer
+   * keys), sent as the message tool's accountId; absent: the channel's default account.
+   */
+  accountId?: string;
   replyTo: string | null;
   /** The OpenClaw session UUID (for `openclaw agent --session-id`), when known. */
   sessionId: string | null;

@@ -1,7 +1,7 @@
 /**
- * One daemon per state directory. The lock is a Linux abstract unix socket named after the state
- * directory: binding it is atomic, and the kernel releases it when the process dies, however it
- * dies — so there is no stale lock file to judge and no race between two starting daemons.
+ * The one-daemon lock on Linux: an abstract unix socket named after the state directory. Binding
+ * it is atomic, and the kernel releases it when the process dies, however it dies — so there is no
+ * stale lock to judge and no race between two starting daemons.
  */
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:net";
@@ -12,7 +12,7 @@ export function lockName(stateDir: string): string {
 }
 
 /** Resolves with the held lock, or null if another process holds it. */
-export function acquireLock(stateDir: string): Promise<Server | null> {
+export function acquireSocketLock(stateDir: string): Promise<Server | null> {
   return new Promise((resolve, reject) => {
     const server = createServer((sock) => sock.destroy());
     server.once("error", (e: NodeJS.ErrnoException) => {
