@@ -1,5 +1,6 @@
 /** bench/RESULTS.md from the figures of one `npm run bench`. */
 import { fmt } from "./lib/stats.mjs";
+import { launchOriginalSection } from "./report-launch-original.mjs";
 
 const RSS_TARGET_MB = 150;
 const RATIO_TARGET = 0.7;
@@ -394,5 +395,7 @@ ${latencySection(r.delivery.latency)}
 ${stormSection(r.delivery.storm)}
 
 ${r.delivery.recovery ? recoverySection(r.delivery.recovery) : ""}
+
+${r.launchOriginal ? launchOriginalSection(r.launchOriginal, { machine: r.machine, load: r.launchOriginal.load }) : ""}
 `;
 }

@@ -1,19 +1,22 @@
 /**
  * The measurements of bench/RESULTS.md, one after another, in temp dirs. Raw figures are
  * appended to bench/data/results.jsonl. BENCH_QUICK=1: a small version of each, written to
- * bench/data/RESULTS.quick.md instead.
+ * bench/data/RESULTS.quick.md instead. runSection(name) measures one section alone and replaces
+ * only that section of the file.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { benchFinalLatency, benchStorm } from "./delivery.mjs";
 import { benchLaunch } from "./launch.mjs";
+import { benchLaunchOriginal } from "./launch-original.mjs";
 import { machine } from "./lib/machine.mjs";
 import { cleanupAll, runNode } from "./lib/sandbox.mjs";
 import { ensureTranscript } from "./lib/transcript.mjs";
 import { benchMemory } from "./memory.mjs";
 import { benchRecovery } from "./recovery.mjs";
 import { renderReport } from "./report.mjs";
+import { LAUNCH_ORIGINAL_HEADING, launchOriginalSection } from "./report-launch-original.mjs";
 import { benchScale } from "./scale.mjs";
 import { benchThroughput } from "./throughput.mjs";
 
@@ -87,14 +90,75 @@ async function main() {
   load.push(loadavg()[0]);
   const recovery = await benchRecovery({ outageS: quick ? 40 : 180, log });
 
+  log("5. launch next to the original");
+  load.push(loadavg()[0]);
+  const launchOriginal = await measureLaunchOriginal();
+
   const delivery = { latency, storm, recovery };
-  const results = { machine: machine(), load, throughput, memory, launch, scale, delivery };
+  const results = { machine: machine(), load, throughput, memory, launch, scale, delivery, launchOriginal };
   mkdirSync(DATA, { recursive: true });
   appendFileSync(join(DATA, "results.jsonl"), `${JSON.stringify({ quick, ...results })}\n`);
   const out = quick ? join(DATA, "RESULTS.quick.md") : join(HERE, "RESULTS.md");
   writeFileSync(out, renderReport(results));
   await formatMarkdown(out);
   log(`wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** Section 5, with the load average at its start and end (it is also run alone). */
+async function measureLaunchOriginal() {
+  const start = loadavg()[0];
+  const r = await benchLaunchOriginal({ iterations: quick ? 5 : 20, launches: quick ? 20 : 100, log });
+  return { ...r, load: [start, loadavg()[0]] };
+}
+
+/** `text` with the section that starts at `heading` (up to the next "## ") replaced, or appended. */
+function spliceSection(text, heading, section) {
+  const start = text.indexOf(`\n${heading}`);
+  if (start < 0) return `${text.trimEnd()}\n\n${section}\n`;
+  const next = text.indexOf("\n## ", start + 1);
+  return `${text.slice(0, start + 1)}${section}\n${next < 0 ? "" : `\n${text.slice(next + 1)}`}`;
+}
+
+const SECTIONS = {
+  "launch-vs-original": {
+    heading: LAUNCH_ORIGINAL_HEADING,
+    async measure() {
+      log("5. launch next to the original");
+      const launchOriginal = await measureLaunchOriginal();
+      return {
+        launchOriginal,
+        render: (m) => launchOriginalSection(launchOriginal, { machine: m, load: launchOriginal.load }),
+      };
+    },
+  },
+};
+
+export const sectionNames = Object.keys(SECTIONS);
+
+async function runOne(name) {
+  const t0 = Date.now();
+  const { heading, measure } = SECTIONS[name];
+  const { render, ...figures } = await measure();
+  const m = machine();
+  mkdirSync(DATA, { recursive: true });
+  appendFileSync(
+    join(DATA, "results.jsonl"),
+    `${JSON.stringify({ quick, section: name, machine: m, ...figures })}\n`,
+  );
+  const out = quick ? join(DATA, "RESULTS.quick.md") : join(HERE, "RESULTS.md");
+  const before = existsSync(out) ? readFileSync(out, "utf8") : "# cctask benchmarks\n";
+  writeFileSync(out, spliceSection(before, heading, render(m)));
+  await formatMarkdown(out);
+  log(`wrote section "${name}" of ${out} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** Measures one section (see sectionNames) and replaces it in RESULTS.md. */
+export async function runSection(name) {
+  try {
+    await runOne(name);
+  } finally {
+    await cleanupAll();
+  }
 }
 
 export async function runSuite() {
