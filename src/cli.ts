@@ -3,9 +3,11 @@
  * cctask: argv → command → output. The only place that sets the process exit code.
  * Commands are loaded on demand: a `cctask status` does not pay for loading the daemon.
  */
+import { existsSync } from "node:fs";
+import nodeModule from "node:module";
 import { type CommandIo, processIo } from "./commands/io.js";
 import { ExitCode, isCctaskError } from "./errors.js";
-import { stateDir } from "./state-dir.js";
+import { stateDir, statePath } from "./state-dir.js";
 import { describeStorageError } from "./storage.js";
 import { VERSION } from "./version.js";
 
@@ -53,7 +55,19 @@ Usage: cctask <command> [options]
 Every command takes --help. State lives in $CCTASK_HOME (default ~/.cctask).
 `;
 
+/**
+ * Node 22+ keeps the compiled code of the modules a command loads, so the next CLI (and a daemon
+ * started cold) skips compiling them. Only inside an existing state directory: it is private
+ * (0700), where a shared /tmp cache could be written by another user.
+ */
+function enableCompileCache(): void {
+  const enable = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
+  const home = stateDir();
+  if (enable && existsSync(home)) enable(statePath(home, "compileCache"));
+}
+
 async function main(argv: string[]): Promise<number> {
+  enableCompileCache();
   const io = processIo();
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {

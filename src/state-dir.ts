@@ -28,6 +28,8 @@ export const STATE_FILES = {
   runs: "runs",
   /** The default project directory. */
   scratch: "scratch",
+  /** Node's compiled code of cctask's modules (Node 22+), for a faster start. */
+  compileCache: "compile-cache",
 } as const;
 
 /** The files of one run, in runs/<id>/. */
