@@ -109,4 +109,32 @@ describe("daemon on the portable way (forced on Linux)", () => {
     expect(groupAlive(v.processGroup!)).toBe(false);
     expect((await sb.cli(["wait", v.id])).code).toBe(130);
   });
+
+  it("20 parallel cctask run calls on a cold daemon: one daemon, all supervised to their end", async () => {
+    sb = portableSandbox();
+    sb.writeConfig({ maxConcurrent: 20 });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        sb.cli(
+          [
+            "run",
+            "-t",
+            `REPLAY_EMIT_FOR_S=3 REPLAY_INTERVAL_MS=200 REPLAY_RESULT=r${i}`,
+            "-p",
+            sb.project,
+            "--json",
+          ],
+          {
+            timeoutMs: 120_000,
+          },
+        ),
+      ),
+    );
+    for (const r of results) expect(r.code).toBe(0);
+    const receipts = results.map((r) => JSON.parse(r.stdout) as RunView);
+    const ends = await sb.json<RunView[]>(["wait", ...receipts.map((v) => v.id)]);
+    expect(ends.filter((e) => e.state === "succeeded")).toHaveLength(20);
+    expect(readFileSync(join(sb.home, "daemon.log"), "utf8").match(/listening on/g)).toHaveLength(1);
+    expect(lockFiles()).toEqual(["1"]);
+  }, 240_000);
 });

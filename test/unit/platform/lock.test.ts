@@ -15,6 +15,8 @@ import { ROOT } from "../../helpers/cctask.js";
 import { exited, MODES, startShell, trackChildren, useMode } from "../../helpers/platform.js";
 
 const LOCK_MODULE = join(ROOT, "dist/platform/lock.js");
+/** The lock file alone: on Linux acquireLock also takes the socket, which would hide its faults. */
+const FILE_LOCK_MODULE = join(ROOT, "dist/platform/lock-file.js");
 const track = trackChildren();
 
 let stateDir: string;
@@ -23,16 +25,19 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
-/** A process that waits until `at`, tries the lock, says "won" or "lost", and holds it for holdMs. */
+/**
+ * A process that waits until `at`, tries the lock, says "won" or "lost", and holds it for holdMs.
+ * mode "file" is the portable way with the lock file alone.
+ */
 function racer(mode: string, at: number, holdMs: number): Promise<{ said: string; kill: () => void }> {
   const script = `
-    const { acquireLock } = await import(${JSON.stringify(LOCK_MODULE)});
+    const { ${mode === "file" ? "acquireFileLock: acquireLock" : "acquireLock"} } = await import(${JSON.stringify(mode === "file" ? FILE_LOCK_MODULE : LOCK_MODULE)});
     await new Promise((r) => setTimeout(r, ${at} - Date.now()));
     const lock = await acquireLock(${JSON.stringify(stateDir)});
     process.stdout.write(lock ? "won\\n" : "lost\\n");
     setTimeout(() => {}, ${holdMs});`;
   const env = { ...process.env };
-  if (mode === "portable") env.CCTASK_PLATFORM_PORTABLE = "1";
+  if (mode !== "linux") env.CCTASK_PLATFORM_PORTABLE = "1";
   else delete env.CCTASK_PLATFORM_PORTABLE;
   const child = track(
     spawn(process.execPath, ["--input-type=module", "-e", script], {
@@ -138,14 +143,33 @@ describe("the portable lock file", () => {
     expect(await acquireLock(stateDir)).toBeNull();
   });
 
+  it("six daemons racing for the lock file alone: exactly one gets it", async () => {
+    expect(await race("file", 6)).toEqual([...lost(5), "won"]);
+    expect(readdirSync(lockDir())).toEqual(["1"]);
+  });
+
   it("six daemons racing to take over a stale lock: exactly one gets it", async () => {
     writeHolder(7, "999999999 Mon_Jan_1_00:00:00_2024\n"); // no such PID
-    expect(await race("portable", 6)).toEqual([...lost(5), "won"]);
+    expect(await race("file", 6)).toEqual([...lost(5), "won"]);
     expect(readdirSync(lockDir())).toEqual(["8"]);
   });
 
   it("a garbled lock file names no holder and is taken over", async () => {
     writeHolder(2, "not a pid\n");
     expect(await acquireLock(stateDir)).toMatchObject({ generation: 3 });
+  });
+});
+
+describe("mixed ways on Linux", () => {
+  it("a daemon with CCTASK_PLATFORM_PORTABLE=1 and one without never both hold a state directory", async () => {
+    const portable = await racer("portable", Date.now(), 60_000);
+    expect(portable.said).toBe("won");
+    expect((await racer("linux", Date.now(), 0)).said).toBe("lost");
+    portable.kill();
+    await new Promise((r) => setTimeout(r, 200));
+    const linux = await racer("linux", Date.now(), 60_000);
+    expect(linux.said).toBe("won");
+    expect((await racer("portable", Date.now(), 0)).said).toBe("lost");
+    linux.kill();
   });
 });
