@@ -24,18 +24,42 @@ import type {
 } from "./protocol.js";
 import { statePath } from "./state-dir.js";
 
+const GET_ATTEMPTS = 4;
+
 export class DaemonClient {
   /** The daemon's last answer to /health. */
   lastHealth: Health | null = null;
 
   constructor(readonly socketPath: string) {}
 
-  call<T>(
+  /**
+   * One request. A GET whose connection is reset before its answer (a daemon with many clients
+   * at once may drop a fresh connection) is asked again: reading twice changes nothing.
+   */
+  async call<T>(
     method: string,
     path: string,
     body?: unknown,
     timeoutMs = 0,
     extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.callOnce<T>(method, path, body, timeoutMs, extraHeaders);
+      } catch (e) {
+        const reset = (e as NodeJS.ErrnoException).code === "ECONNRESET";
+        if (method !== "GET" || !reset || attempt >= GET_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+  }
+
+  private callOnce<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+    extraHeaders: Record<string, string>,
   ): Promise<T> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));

@@ -1,0 +1,65 @@
+/** DaemonClient against a socket that drops connections: a GET is asked again, a POST never. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DaemonClient } from "../../src/client.js";
+
+let server: Server | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await new Promise((r) => (server ? server.close(r) : r(null)));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  server = dir = undefined;
+});
+
+/**
+ * A daemon stand-in that closes the first `drops` connections once the request arrives, without
+ * an answer (the client sees "socket hang up", ECONNRESET), then answers {"ok":true}.
+ */
+async function flakyDaemon(drops: number): Promise<{ path: string; connections: () => number }> {
+  dir = mkdtempSync(join(tmpdir(), "cctask-client-"));
+  const path = join(dir, "daemon.sock");
+  let seen = 0;
+  server = createServer((sock) => {
+    seen++;
+    if (seen <= drops) {
+      sock.once("data", () => sock.destroy());
+      return;
+    }
+    sock.once("data", () => {
+      const body = '{"ok":true}';
+      sock.end(
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+      );
+    });
+  });
+  await new Promise<void>((r) => server!.listen(path, r));
+  return { path, connections: () => seen };
+}
+
+describe("DaemonClient", () => {
+  it("asks a GET again when its connection is reset before the answer", async () => {
+    const d = await flakyDaemon(2);
+    const answer = await new DaemonClient(d.path).call("GET", "/runs/x");
+    expect(answer).toEqual({ ok: true });
+    expect(d.connections()).toBe(3);
+  });
+
+  it("gives up after four resets, with the reset", async () => {
+    const d = await flakyDaemon(10);
+    await expect(new DaemonClient(d.path).call("GET", "/runs/x")).rejects.toMatchObject({
+      code: "ECONNRESET",
+    });
+    expect(d.connections()).toBe(4);
+  });
+
+  it("never sends a POST twice: the daemon may have acted on it", async () => {
+    const d = await flakyDaemon(1);
+    await expect(new DaemonClient(d.path).call("POST", "/runs", {})).rejects.toMatchObject({
+      code: "ECONNRESET",
+    });
+    expect(d.connections()).toBe(1);
+  });
+});
