@@ -29,12 +29,14 @@ import { Waker } from "./waker.js";
 
 export class DaemonAlreadyRunning extends Error {}
 
+const RECONCILE_WAIT_MS = 5000;
+
 export async function runDaemon(stateDir: string): Promise<void> {
   const log = prepareStateDir(stateDir); // first: the config's last-good copy is written in it
   const loaded = loadConfig(stateDir);
   const lock = await takeLock(stateDir);
   const d = openDaemon(stateDir, loaded, log, lock);
-  reconcileRuns(d);
+  await reconcileRuns(d);
   handleSignals(d);
   await serve(d);
 }
@@ -140,9 +142,14 @@ function openDaemon(
   return d;
 }
 
-/** Runs left by the last daemon: adopted if alive, finished from their files if not; the queue starts. */
-function reconcileRuns(d: Daemon): void {
-  reconcile(d.ctx, d.supervisor);
+/**
+ * Runs left by the last daemon: adopted if alive, finished from their files if not; the queue
+ * starts. The first client (often the `cctask status` that started this daemon) sees the runs
+ * that ended meanwhile as ended: serving waits for them, up to a few seconds for a long backlog.
+ */
+async function reconcileRuns(d: Daemon): Promise<void> {
+  const { ended } = reconcile(d.ctx, d.supervisor);
+  await Promise.race([ended, new Promise((r) => setTimeout(r, RECONCILE_WAIT_MS).unref())]);
   kick(d.ctx, d.supervisor);
   cleanupRegistry(d.ctx);
   const cleanupTimer = setInterval(() => cleanupRegistry(d.ctx), 6 * 3600_000);

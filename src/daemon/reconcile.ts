@@ -11,9 +11,14 @@ import { publish } from "./publish.js";
 import { readPidFile } from "./spawn.js";
 import type { Supervisor } from "./supervisor.js";
 
-export function reconcile(ctx: DaemonContext, supervisor: Supervisor): { adopted: number; finished: number } {
+/** `ended` settles once every run found gone has been finished (its outcome recorded, or tried). */
+export function reconcile(
+  ctx: DaemonContext,
+  supervisor: Supervisor,
+): { adopted: number; finished: number; ended: Promise<void> } {
   let adopted = 0;
   let finished = 0;
+  const ending: Promise<void>[] = [];
   for (const row of activeRuns(ctx.db)) {
     let { pid, pidStart } = row;
     if (pid === null) {
@@ -29,11 +34,12 @@ export function reconcile(ctx: DaemonContext, supervisor: Supervisor): { adopted
       supervisor.adopt(adoptedRow);
       adopted++;
     } else {
-      supervisor.finishGone(adoptedRow);
+      // a failed end is the supervisor's to log and retry; it must not stop this daemon's start
+      ending.push(supervisor.finishGone(adoptedRow).catch(() => undefined));
       finished++;
     }
   }
   if (adopted + finished > 0)
     ctx.log.info(`reconcile: re-adopted ${adopted} live run(s), finished ${finished} ended run(s)`);
-  return { adopted, finished };
+  return { adopted, finished, ended: Promise.all(ending).then(() => undefined) };
 }

@@ -90,9 +90,9 @@ export class Supervisor {
   }
 
   /** Finishes a run whose process ended while no daemon was watching it: from its files alone. */
-  finishGone(row: RunRow): void {
-    if (this.watches.has(row.id)) return;
-    void this.end(this.createWatch(row));
+  finishGone(row: RunRow): Promise<void> {
+    if (this.watches.has(row.id)) return Promise.resolve();
+    return this.end(this.createWatch(row));
   }
 
   private createWatch(row: RunRow): Watch {
