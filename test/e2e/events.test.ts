@@ -73,7 +73,11 @@ describe("GET /events", () => {
     sb = createSandbox();
     const s = sb;
     await s.cli(["daemon", "start"]);
-    follower = spawn(process.execPath, [CLI, "events", "--json"], { env: s.env, cwd: s.root });
+    // From the oldest kept event: a launch can be quicker than the follower's own start.
+    follower = spawn(process.execPath, [CLI, "events", "--json", "--after", "0"], {
+      env: s.env,
+      cwd: s.root,
+    });
     let out = "";
     follower.stdout.on("data", (c: Buffer) => {
       out += c.toString();
