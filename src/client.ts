@@ -8,7 +8,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { dirname } from "node:path";
 import { type FollowOptions, followEvents } from "./client-events.js";
-import { ERROR_KINDS, errorMessage, isCctaskError, UnavailableError, UsageError } from "./errors.js";
+import { ERROR_KINDS, errorMessage, UnavailableError, UsageError } from "./errors.js";
 import type { CctaskEvent } from "./events.js";
 import type {
   ApiErrorBody,
@@ -203,26 +203,6 @@ export async function connectDaemon(
   await (await import("./daemon-start.js")).startDaemon(stateDir, client); // child_process only when needed
   if (opts.warn) warnConfigProblem(await client.health(), opts.warn);
   return client;
-}
-
-/**
- * One request to the daemon, starting it first when none listens: cheaper than a health check
- * before each call. `send` runs a second time only when the first never reached a daemon.
- */
-export async function callDaemon<T>(stateDir: string, send: (c: DaemonClient) => Promise<T>): Promise<T> {
-  const client = new DaemonClient(socketPath(stateDir));
-  try {
-    return await send(client);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT" && code !== "ECONNREFUSED") {
-      if (isCctaskError(e) || code === undefined) throw e;
-      throw new UnavailableError(`the cctask daemon for ${stateDir} does not answer: ${errorMessage(e)}`);
-    }
-  }
-  ensureStateDir(stateDir);
-  await (await import("./daemon-start.js")).startDaemon(stateDir, client); // child_process only when needed
-  return await send(client);
 }
 
 function warnConfigProblem(h: Health, warn: ((text: string) => void) | undefined): void {

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { rootRefusal } from "../agents/claude/command.js";
-import { callDaemon, type DaemonClient, ensureStateDir } from "../client.js";
+import { connectDaemon, ensureStateDir } from "../client.js";
 import { errorMessage, RoutingRefusal, UsageError } from "../errors.js";
 import { describeBytes, TASK_MAX_BYTES, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../limits.js";
 import { formatTarget, parseTarget } from "../notify/targets.js";
@@ -124,18 +124,17 @@ async function launch(args: Parsed, io: CommandIo, home: string): Promise<number
   const refusal = rootRefusal(req.permissionMode, req.env, process.getuid?.() ?? null);
   if (refusal) throw new UsageError(refusal);
 
-  let client: DaemonClient | undefined;
-  const receipt = await callDaemon(home, (c) => {
-    client = c;
-    return c.submit(req);
-  });
+  // A health check first: a daemon found stopping (its connection reset) is replaced before the
+  // submit, which is never sent twice.
+  const client = await connectDaemon(home, { autostart: true });
+  const receipt = await client.submit(req);
   if (!args.values.wait) {
     io.out(args.values.json ? JSON.stringify(receipt) : formatReceipt(receipt));
     return exitCodeFor(receipt);
   }
   if (!args.values.json) io.out(formatReceipt(receipt));
   const { followConsole } = await import("./wait.js");
-  const end = await followConsole(client!, receipt, (line) => io.out(line));
+  const end = await followConsole(client, receipt, (line) => io.out(line));
   if (args.values.json) io.out(JSON.stringify(end));
   else io.out(`\n${stateLabel(end)}${end.detail ? ` — ${end.detail}` : ""}\n\n${readResult(end)}`);
   return exitCodeFor(end);
