@@ -87,14 +87,32 @@ export async function followConsole(
   }
 }
 
+/** Runs followed at once by one `wait`: each holds a connection to the daemon until its run ends. */
+const FOLLOW_AT_ONCE = 8;
+
+/** fn over items, at most `limit` at a time, results in the items' order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export async function waitCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseCommandArgs("wait", argv, FLAGS, { maxPositionals: Number.POSITIVE_INFINITY });
   if (args.values.help) return printHelp(io, WAIT_HELP);
   if (args.positionals.length === 0)
     throw new UsageError("cctask wait needs at least one run id (see cctask list)");
   const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
-  const ids = await Promise.all(args.positionals.map(async (id) => (await client.get(id)).id)); // fail fast on a bad id
-  const views = await Promise.all(ids.map((id) => waitUntilEnded(client, id)));
+  const ids: string[] = [];
+  for (const id of args.positionals) ids.push((await client.get(id)).id); // fail fast on a bad id
+  const views = await mapLimited(ids, FOLLOW_AT_ONCE, (id) => waitUntilEnded(client, id));
   if (args.values.json) io.out(JSON.stringify(views.length === 1 ? views[0] : views));
   else for (const v of views) io.out(`run ${v.id}: ${stateLabel(v)}${v.detail ? ` — ${v.detail}` : ""}`);
   return views.map(exitCodeFor).find((c) => c !== 0) ?? 0;

@@ -54,7 +54,14 @@ describe("run, status, wait, result", () => {
     expect(quick.model).toBeNull();
     expect(isAlive(quick.pid!)).toBe(true);
 
-    const full = await sb.json(["run", "--wait-init", "-t", "REPLAY_RESULT=early", "-p", sb.project]);
+    const full = await sb.json([
+      "run",
+      "--wait-init",
+      "-t",
+      "REPLAY_EMIT_FOR_S=2 REPLAY_RESULT=early",
+      "-p",
+      sb.project,
+    ]);
     expect(full.state).toBe("running");
     expect(full.apiKeySource).toBe("none");
     expect(full.sessionId).toMatch(/^[0-9a-f-]{36}$/);
