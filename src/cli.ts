@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import nodeModule from "node:module";
 import { type CommandIo, processIo } from "./commands/io.js";
 import { ExitCode, isCctaskError } from "./errors.js";
+import { readableStack } from "./stack.js";
 import { stateDir, statePath } from "./state-dir.js";
 import { describeStorageError } from "./storage.js";
 import { VERSION } from "./version.js";
@@ -97,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
       io.err(`cctask ${name}: ${storage}`);
       return ExitCode.unavailable;
     }
-    io.err(`cctask ${name}: internal error: ${(e as Error)?.stack ?? e}`);
+    io.err(`cctask ${name}: internal error: ${readableStack(e)}`);
     return ExitCode.internal;
   }
 }
@@ -107,7 +108,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code; // -1: a long-lived command (the daemon) keeps running
   },
   (e) => {
-    process.stderr.write(`cctask: ${(e as Error)?.stack ?? e}\n`);
+    process.stderr.write(`cctask: ${readableStack(e)}\n`);
     process.exitCode = ExitCode.internal;
   },
 );

@@ -6,9 +6,9 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { DaemonClient } from "./client.js";
 import { errorMessage, UnavailableError } from "./errors.js";
+import { cliPath } from "./install-paths.js";
 import { isAlive } from "./platform/process.js";
 import { withoutSecrets } from "./secret-env.js";
 import { statePath } from "./state-dir.js";
@@ -54,8 +54,7 @@ interface Starter {
 }
 
 function spawnDaemon(stateDir: string): Starter {
-  const cli = fileURLToPath(new URL("./cli.js", import.meta.url));
-  const child = spawn(process.execPath, [cli, "daemon", "run"], {
+  const child = spawn(process.execPath, [cliPath(), "daemon", "run"], {
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...withoutSecrets(process.env), CCTASK_HOME: stateDir }, // credentials come over the socket

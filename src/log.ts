@@ -1,5 +1,6 @@
 /** The daemon's log: one line per event, ISO time first, appended to daemon.log (0600). Never a secret. */
 import { appendFileSync } from "node:fs";
+import { readableStack } from "./stack.js";
 
 export interface Logger {
   info(msg: string): void;
@@ -18,6 +19,6 @@ export function fileLogger(path: string): Logger {
   return {
     info: (m) => write("info", m),
     warn: (m) => write("warn", m),
-    error: (m, e) => write("error", e instanceof Error ? `${m}: ${e.stack ?? e.message}` : m),
+    error: (m, e) => write("error", e instanceof Error ? `${m}: ${readableStack(e)}` : m),
   };
 }

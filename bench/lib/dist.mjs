@@ -12,7 +12,7 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 export let DIST = process.env.CCTASK_BENCH_DIST || join(ROOT, "dist");
 
 export function importDist(rel) {
-  return import(pathToFileURL(join(DIST, rel)).href);
+  return import(pathToFileURL(join(DIST, "modules", rel)).href); // tsc's per-module output
 }
 
 /** Copies dist/ to a temp dir and uses it from now on, here and in child processes. */

@@ -5,6 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { skillDir } from "../install-paths.js";
 import { resolveOpenClawHome, resolveOpenClawStateDir } from "../openclaw/paths.js";
 import { parseCommandArgs, str } from "./args.js";
 import { type CommandIo, printHelp } from "./io.js";
@@ -21,11 +22,6 @@ how to launch tasks with cctask and continue when woken.
   --force     replace an installed copy that differs from this version's
   --json      print {"installed": PATH, "changed": true|false}
 `;
-
-/** The skill folder next to dist/ (in the repository and in the npm package). */
-export function bundledSkillDir(): string {
-  return resolve(import.meta.dirname, "../../openclaw-skill");
-}
 
 export function defaultSkillsDir(env: NodeJS.ProcessEnv): string {
   return join(resolveOpenClawStateDir(env), "skills");
@@ -57,7 +53,7 @@ export async function openclawCommand(argv: string[], io: CommandIo): Promise<nu
   const skillsDir = dirArg
     ? resolve(io.cwd, dirArg.replace(/^~(?=$|\/)/, resolveOpenClawHome(io.env)))
     : defaultSkillsDir(io.env);
-  const result = installSkill(bundledSkillDir(), join(skillsDir, SKILL_NAME), Boolean(args.values.force));
+  const result = installSkill(skillDir(), join(skillsDir, SKILL_NAME), Boolean(args.values.force));
   if (args.values.json) io.out(JSON.stringify(result));
   else if (!result.changed)
     io.out(`The ${SKILL_NAME} skill is already installed and up to date: ${result.installed}`);

@@ -6,8 +6,8 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { exposedSecretWarning } from "../config.js";
+import { cliPath } from "../install-paths.js";
 import { fileLogger, type Logger } from "../log.js";
 import { acquireLock } from "../platform/lock.js";
 import { statePath } from "../state-dir.js";
@@ -258,11 +258,10 @@ async function shutdown(d: Daemon, why: string): Promise<void> {
 /** `cctask` on the agent's PATH (for `cctask notify`), whatever way cctask itself was installed. */
 function writeCctaskShim(stateDir: string): void {
   const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
-  const cli = fileURLToPath(new URL("../cli.js", import.meta.url));
   mkdirSync(statePath(stateDir, "bin"), { recursive: true, mode: 0o700 });
   writeFileSync(
     join(statePath(stateDir, "bin"), "cctask"),
-    `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cli)} "$@"\n`,
+    `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(cliPath())} "$@"\n`,
     { mode: 0o700 },
   );
 }

@@ -14,9 +14,9 @@ import { statePath } from "../../../src/state-dir.js";
 import { ROOT } from "../../helpers/cctask.js";
 import { exited, MODES, startShell, trackChildren, useMode } from "../../helpers/platform.js";
 
-const LOCK_MODULE = join(ROOT, "dist/platform/lock.js");
+const LOCK_MODULE = join(ROOT, "dist/modules/platform/lock.js");
 /** The lock file alone: on Linux acquireLock also takes the socket, which would hide its faults. */
-const FILE_LOCK_MODULE = join(ROOT, "dist/platform/lock-file.js");
+const FILE_LOCK_MODULE = join(ROOT, "dist/modules/platform/lock-file.js");
 const track = trackChildren();
 
 let stateDir: string;

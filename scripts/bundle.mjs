@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * The second half of `npm run build`, after tsc (which type-checks and emits dist/modules/, module
+ * by module, for the tests and benchmarks): bundles what runs.
+ *
+ *   dist/cli.js     the `cctask` bin: every command, in one file (a command's code is evaluated
+ *                   only when that command runs)
+ *   dist/daemon.js  the daemon, with zod and json5 in it; only a daemon process loads it
+ *
+ * Both are CommonJS (dist/package.json says so): Node starts a CommonJS entry point without its
+ * ES module loader, which costs about as much CPU as the rest of a `cctask run`. better-sqlite3
+ * (native) stays a package; so do zod and json5 for the CLI, which loads them only to read a
+ * config.json5 that others can read. Source maps sit beside each bundle.
+ */
+import { chmodSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const DIST = join(ROOT, "dist");
+
+const common = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20.11",
+  // import() of a bundled file becomes a require(): no ES module loader at run time
+  supported: { "dynamic-import": false },
+  // import.meta does not exist in CommonJS: src/install-paths.ts reads its own file's URL
+  define: { "import.meta.url": "__cctaskModuleUrl" },
+  banner: { js: '"use strict";\nvar __cctaskModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: "warning",
+};
+
+/** cli.ts loads the daemon through this import: at run time it is the daemon bundle beside cli.js. */
+const daemonBesideCli = {
+  name: "daemon-beside-cli",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/daemon\/main\.js$/ }, () => ({ path: "./daemon.js", external: true }));
+  },
+};
+
+// dist/ holds tsc's modules/ and what this script writes: nothing from an earlier layout stays
+for (const name of readdirSync(DIST)) if (name !== "modules") rmSync(join(DIST, name), { recursive: true });
+writeFileSync(join(DIST, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+writeFileSync(join(DIST, "modules", "package.json"), `${JSON.stringify({ type: "module" })}\n`);
+await build({
+  ...common,
+  entryPoints: ["src/cli.ts"],
+  outfile: join(DIST, "cli.js"),
+  external: ["better-sqlite3", "zod", "json5"],
+  plugins: [daemonBesideCli],
+});
+await build({
+  ...common,
+  entryPoints: ["src/daemon/main.ts"],
+  outfile: join(DIST, "daemon.js"),
+  external: ["better-sqlite3"],
+});
+chmodSync(join(DIST, "cli.js"), 0o755);
