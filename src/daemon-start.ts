@@ -5,7 +5,8 @@
  * fifty daemons importing their modules at once starve the one that won.
  */
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, type FSWatcher, openSync, readFileSync, rmSync, watch, writeSync } from "node:fs";
+import { basename } from "node:path";
 import type { DaemonClient } from "./client.js";
 import { errorMessage, UnavailableError } from "./errors.js";
 import { cliPath } from "./install-paths.js";
@@ -21,10 +22,11 @@ export async function startDaemon(stateDir: string, client: DaemonClient): Promi
   const deadline = Date.now() + START_TIMEOUT_MS;
   let starter: Starter | null = null;
   const last = { error: "no answer" };
+  const socketSeen = watchSocket(stateDir, client.socketPath);
   try {
     while (Date.now() < deadline) {
       if (!starter && claim(claimFile)) starter = spawnDaemon(stateDir);
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await socketSeen.next();
       if (await answers(client, last)) return;
       // A daemon that lost the start race (another was already up) exits with code 3.
       if (starter && starter.exited !== null && starter.exited !== 3) {
@@ -40,11 +42,41 @@ export async function startDaemon(stateDir: string, client: DaemonClient): Promi
       `the cctask daemon did not answer within ${START_TIMEOUT_MS / 1000}s on ${client.socketPath} (last: ${last.error}). See ${statePath(stateDir, "log")}.`,
     );
   } finally {
+    socketSeen.close();
     if (starter) {
       starter.release();
       rmSync(claimFile, { force: true });
     }
   }
+}
+
+/**
+ * The next poll: after POLL_MS, or as soon as the daemon's socket appears in the state directory
+ * (the daemon listens on it once it is ready to serve), so that a cold launch does not wait out
+ * the rest of a poll interval. Polling alone where the directory cannot be watched.
+ */
+function watchSocket(stateDir: string, socketPath: string): { next(): Promise<void>; close(): void } {
+  let wake: (() => void) | null = null;
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = watch(stateDir, (_event, name) => {
+      if (name === basename(socketPath)) wake?.();
+    });
+    watcher.on("error", () => watcher?.close());
+  } catch {
+    watcher = null;
+  }
+  return {
+    next: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+    close: () => watcher?.close(),
+  };
 }
 
 interface Starter {
