@@ -137,7 +137,7 @@ export class Notifier {
 
   /** Refuses, before anything starts, a target this daemon could not deliver to. */
   async validateTargets(raw: string[], allowOffline: boolean): Promise<string[]> {
-    const targets: Target[] = raw.map(parseTarget);
+    const targets: Target[] = raw.map((t) => parseTarget(t));
     this.creds = null; // a launch checks against the credentials as they are now
     for (const t of targets) {
       const ch = this.registry.channelFor(t);
