@@ -19,7 +19,9 @@ import ts from "typescript";
  * inside one part are always allowed. Read each row as "may import".
  */
 export const LAYERS = {
-  cli: ["commands", "daemon", "shared"],
+  cli: ["commands", "daemon", "mcp", "shared"],
+  // The MCP server: another front end over the client, reusing the commands' checks and formats.
+  mcp: ["commands", "client", "protocol", "shared"],
   commands: ["client", "protocol", "agents", "notify", "openclaw", "shared"],
   client: ["protocol", "platform", "shared"],
   daemon: ["agents", "notify", "openclaw", "store", "protocol", "platform", "shared"],

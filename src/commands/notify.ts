@@ -79,7 +79,7 @@ export async function notificationsCommand(argv: string[], io: CommandIo): Promi
   return 0;
 }
 
-function formatNotification(n: NotificationView): string {
+export function formatNotification(n: NotificationView): string {
   const when = (n.deliveredAt ?? n.createdAt).slice(11, 19);
   const tries = n.attempts > 1 ? ` after ${n.attempts} attempts` : "";
   const why = n.error && n.state !== "delivered" ? ` — ${n.error}` : "";
