@@ -60,6 +60,8 @@ export function createMcpServer(ctx: McpContext, log: (text: string) => void): S
     log,
   );
   server.onclose = () => subscriptions.close();
+  // e.g. a line on standard input that is not JSON-RPC: said on stderr, and the server goes on
+  server.onerror = (e) => log(`cctask mcp: ${errorMessage(e)}`);
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [...TOOL_SCHEMAS] }));
 

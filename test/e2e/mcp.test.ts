@@ -2,11 +2,12 @@
  * `cctask mcp` driven by the MCP SDK's own client over stdio, against a real daemon and the
  * replay claude: every tool and resource, bad arguments, progress, subscriptions.
  */
+import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSandbox, isAlive, type Sandbox, waitFor } from "../helpers/cctask.js";
+import { CLI, createSandbox, isAlive, type Sandbox, waitFor } from "../helpers/cctask.js";
 import { type McpSession, startMcp } from "../helpers/mcp.js";
 
 let sb: Sandbox;
@@ -261,5 +262,73 @@ describe("cctask mcp", () => {
     expect(isAlive(mcp.pid)).toBe(true);
     expect((await mcp.call("list_runs", {})).structured.runs).toEqual([]);
     expect(mcp.stderr()).not.toContain("internal error");
+  });
+});
+
+describe("cctask mcp over a raw pipe", () => {
+  it("goes on after a line that is not JSON-RPC, and exits when standard input closes, even mid-wait", async () => {
+    sb = createSandbox();
+    const run = await sb.json(["run", "-t", "REPLAY_EMIT_FOR_S=60", "-p", sb.project]);
+    const child = spawn(process.execPath, [CLI, "mcp"], { cwd: sb.root, env: sb.env, stdio: "pipe" });
+    try {
+      const lines: Record<string, unknown>[] = [];
+      let stderr = "";
+      let buffered = "";
+      child.stdout.on("data", (c: Buffer) => {
+        buffered += c.toString();
+        const parts = buffered.split("\n");
+        buffered = parts.pop()!;
+        for (const l of parts) lines.push(JSON.parse(l));
+      });
+      child.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString();
+      });
+      const send = (m: object) => child.stdin.write(`${JSON.stringify(m)}\n`);
+      const answer = (id: number) =>
+        waitFor(() => lines.some((l) => l.id === id), 10_000, `the answer to request ${id}`).then(
+          () => lines.find((l) => l.id === id)!,
+        );
+
+      child.stdin.write("this is not json\n");
+      send({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-06-18",
+          capabilities: {},
+          clientInfo: { name: "raw", version: "0" },
+        },
+      });
+      expect(await answer(1)).toMatchObject({ result: { serverInfo: { name: "cctask" } } });
+      expect(stderr).toContain("cctask mcp: ");
+      send({ jsonrpc: "2.0", method: "notifications/initialized" });
+      send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_run", arguments: "oops" } });
+      // arguments that are not an object: the SDK refuses the request itself, and the server goes on
+      expect(JSON.stringify(await answer(2))).toContain("expected record, received string");
+      send({
+        jsonrpc: "2.0",
+        id: 4,
+        method: "tools/call",
+        params: { name: "get_run", arguments: { runId: run.id } },
+      });
+      expect(await answer(4)).toMatchObject({
+        result: { structuredContent: { runId: run.id, state: "running" } },
+      });
+      send({
+        jsonrpc: "2.0",
+        id: 3,
+        method: "tools/call",
+        params: { name: "wait_for_run", arguments: { runId: run.id } },
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      child.stdin.end();
+      await waitFor(() => child.exitCode !== null, 10_000, "cctask mcp to exit after stdin closed");
+      expect(await exited).toBe(0);
+      expect(isAlive(run.pid!)).toBe(true); // the run goes on without its client
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
   });
 });
