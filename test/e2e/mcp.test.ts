@@ -3,11 +3,11 @@
  * replay claude: every tool and resource, bad arguments, progress, subscriptions.
  */
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { CLI, createSandbox, isAlive, type Sandbox, waitFor } from "../helpers/cctask.js";
+import { CLI, createSandbox, isAlive, ROOT, type Sandbox, waitFor } from "../helpers/cctask.js";
 import { type McpSession, startMcp } from "../helpers/mcp.js";
 
 let sb: Sandbox;
@@ -330,5 +330,25 @@ describe("cctask mcp over a raw pipe", () => {
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
+  });
+});
+
+describe("start-up cost", () => {
+  it("loads the MCP SDK for cctask mcp only", async () => {
+    sb = createSandbox();
+    const loaded = async (args: string[]) => {
+      const file = join(sb.root, `imports-${args[0]}`);
+      writeFileSync(file, "");
+      const hook = join(ROOT, "test/fixtures/record-imports.mjs");
+      const r = await sb.cli(args, { env: { NODE_OPTIONS: `--import=${hook}`, CCTASK_TEST_IMPORTS: file } });
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(file, "utf8");
+    };
+    const list = await loaded(["list"]);
+    expect(list).toContain("/dist/commands/status.js"); // the record works
+    expect(list).not.toContain("@modelcontextprotocol");
+    expect(await loaded(["status"])).not.toContain("/dist/mcp/");
+    // standard input is closed at once: the server starts, and ends
+    expect(await loaded(["mcp"])).toContain("@modelcontextprotocol/sdk/dist/esm/server/index.js");
   });
 });
