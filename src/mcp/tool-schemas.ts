@@ -44,7 +44,8 @@ export const TOOL_SCHEMAS: readonly ToolSchema[] = [
         task: { type: "string", description: "what Claude should do (UTF-8 text, at most 10 MB)" },
         project: {
           type: "string",
-          description: "the working directory; it must exist (default: a scratch directory of cctask's)",
+          description:
+            "the working directory; it must exist; a relative path is taken from the directory the server started in (default: a scratch directory of cctask's)",
         },
         timeoutSeconds: timeout("wall-clock limit in whole seconds (default 7200)"),
         resume: { type: "string", description: "continue an earlier Claude session, by its id or its label" },
