@@ -104,7 +104,12 @@ export const TOOL_SCHEMAS: readonly ToolSchema[] = [
     description:
       "Waits until the run ends or timeoutSeconds pass, sending progress notifications meanwhile; returns its state.",
     inputSchema: object(
-      { runId, timeoutSeconds: timeout("how long to wait at most, in whole seconds (default 600)") },
+      {
+        runId,
+        timeoutSeconds: timeout(
+          "how long to wait at most, in whole seconds (default 50, under the 60 s many clients allow a call; call again while the run goes on)",
+        ),
+      },
       ["runId"],
     ),
   },

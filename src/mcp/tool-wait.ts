@@ -9,7 +9,10 @@ import { optionalNumberText, runIdArg, type ToolArgs } from "./arguments.js";
 import type { McpContext, ToolAnswer } from "./context.js";
 import { describeRun, runSummary } from "./views.js";
 
-const DEFAULT_WAIT_SECONDS = 600;
+/** Under the 60 s a request may take in many clients (the SDK's default); the answer says to call again. */
+const DEFAULT_WAIT_SECONDS = 50;
+/** A progress note this often while no event comes, so a client that resets its timeout on progress waits on. */
+const TICK_MS = 10_000;
 
 export interface WaitControl {
   /** Aborted when the client cancels the call. */
@@ -21,7 +24,7 @@ export interface WaitControl {
 export async function waitForRun(ctx: McpContext, args: ToolArgs, control: WaitControl): Promise<ToolAnswer> {
   const id = runIdArg(args);
   const seconds =
-    timeoutSeconds("timeoutSeconds", optionalNumberText(args, "timeoutSeconds", 600)) ?? DEFAULT_WAIT_SECONDS;
+    timeoutSeconds("timeoutSeconds", optionalNumberText(args, "timeoutSeconds", 300)) ?? DEFAULT_WAIT_SECONDS;
   const client = await ctx.connect();
   const before = await client.get(id);
   if (!isFinal(before.state)) {
@@ -30,12 +33,18 @@ export async function waitForRun(ctx: McpContext, args: ToolArgs, control: WaitC
     const cancelled = () => stop.abort();
     control.signal.addEventListener("abort", cancelled);
     let count = 0;
+    const started = Date.now();
+    const tick = setInterval(() => {
+      const waited = Math.round((Date.now() - started) / 1000);
+      void control.progress(++count, `run ${before.id}: still waiting (${waited} s)`);
+    }, TICK_MS);
     try {
       for await (const e of client.events({ runId: before.id, after: 0, signal: stop.signal })) {
         await control.progress(++count, formatEvent(e));
         if (e.type === "run.ended") break;
       }
     } finally {
+      clearInterval(tick);
       clearTimeout(timer);
       control.signal.removeEventListener("abort", cancelled);
     }

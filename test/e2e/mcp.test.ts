@@ -151,14 +151,23 @@ describe("cctask mcp", () => {
     expect((await sb.json(["status", id])).state).toBe("succeeded");
   });
 
-  it("cancels a run, and waits no longer than asked", async () => {
+  it("cancels a run, and waits no longer than asked, with a progress note while nothing happens", async () => {
     sb = createSandbox();
     mcp = await startMcp(sb);
-    const { structured } = await mcp.call("run_task", { task: "REPLAY_EMIT_FOR_S=60", project: sb.project });
+    // a run that goes quiet after its start: no event comes while wait_for_run waits
+    const { structured } = await mcp.call("run_task", { task: "REPLAY_NO_RESULT=1 REPLAY_HANG=1", project: sb.project });
     const id = structured.runId as string;
-    const brief = await mcp.call("wait_for_run", { runId: id, timeoutSeconds: 1 });
+    const progress: string[] = [];
+    const t0 = Date.now();
+    const brief = await mcp.call(
+      "wait_for_run",
+      { runId: id, timeoutSeconds: 11 },
+      { onprogress: (p) => progress.push(p.message ?? "") },
+    );
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(11_000);
     expect(brief.structured).toMatchObject({ runId: id, state: "running", ended: false });
-    expect(brief.text).toMatch(/\(still going after 1 s; call wait_for_run again\)$/);
+    expect(brief.text).toMatch(/\(still going after 11 s; call wait_for_run again\)$/);
+    expect(progress).toContain(`run ${id}: still waiting (10 s)`);
     const early = await mcp.call("get_result", { runId: id });
     expect(early).toMatchObject({
       isError: true,
