@@ -155,7 +155,10 @@ describe("cctask mcp", () => {
     sb = createSandbox();
     mcp = await startMcp(sb);
     // a run that goes quiet after its start: no event comes while wait_for_run waits
-    const { structured } = await mcp.call("run_task", { task: "REPLAY_NO_RESULT=1 REPLAY_HANG=1", project: sb.project });
+    const { structured } = await mcp.call("run_task", {
+      task: "REPLAY_NO_RESULT=1 REPLAY_HANG=1",
+      project: sb.project,
+    });
     const id = structured.runId as string;
     const progress: string[] = [];
     const t0 = Date.now();
