@@ -7,7 +7,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { errorMessage, UnavailableError } from "./errors.js";
 import { type CctaskEvent, EVENTS_AFTER_HEADER, EVENTS_HEARTBEAT_MS, isEvent } from "./events.js";
-import type { ApiErrorBody } from "./protocol.js";
+import { type ApiErrorBody, routeTarget } from "./protocol.js";
 
 export interface FollowOptions {
   /** Only this run's events (an id or a unique prefix; a bad one fails with the daemon's message). */
@@ -78,14 +78,12 @@ function openStream(
   deps: FollowDeps,
   q: { runId: string | null; after: number | null; signal?: AbortSignal },
 ): Promise<IncomingMessage> {
-  const params = new URLSearchParams();
-  if (q.runId !== null) params.set("run", q.runId);
-  const path = `/events${params.size ? `?${params}` : ""}`;
+  const { method, path } = routeTarget("GET /events", { run: q.runId ?? undefined });
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
         createConnection: () => connect(deps.socketPath), // no agent: see DaemonClient.call
-        method: "GET",
+        method,
         path,
         headers: q.after === null ? {} : { "last-event-id": String(q.after) },
         signal: q.signal,
@@ -100,7 +98,7 @@ function openStream(
           try {
             reject(deps.toError(JSON.parse(Buffer.concat(chunks).toString("utf8")) as ApiErrorBody));
           } catch {
-            reject(new UnavailableError(`the cctask daemon sent an unreadable answer to GET ${path}`));
+            reject(new UnavailableError(`the cctask daemon sent an unreadable answer to ${method} ${path}`));
           }
         });
       },

@@ -10,17 +10,24 @@ import { dirname } from "node:path";
 import { type FollowOptions, followEvents } from "./client-events.js";
 import { ERROR_KINDS, errorMessage, UnavailableError, UsageError } from "./errors.js";
 import type { CctaskEvent } from "./events.js";
-import type {
-  ApiErrorBody,
-  Health,
-  ImportRequest,
-  ImportResult,
-  RoutingReport,
-  RunView,
-  SessionDetail,
-  SessionView,
-  SubmitRequest,
-  ValidateRoutingRequest,
+import {
+  type AgentUpdateReceipt,
+  type ApiErrorBody,
+  type Health,
+  type ImportRequest,
+  type ImportResult,
+  type JsonRouteKey,
+  type NotificationView,
+  type RouteBody,
+  type RouteInput,
+  type RouteResponse,
+  type RoutingReport,
+  type RunView,
+  routeTarget,
+  type SessionDetail,
+  type SessionView,
+  type SubmitRequest,
+  type ValidateRoutingRequest,
 } from "./protocol.js";
 import { statePath } from "./state-dir.js";
 
@@ -33,8 +40,9 @@ export class DaemonClient {
   constructor(readonly socketPath: string) {}
 
   /**
-   * One request. A GET whose connection is reset before its answer (a daemon with many clients
-   * at once may drop a fresh connection) is asked again: reading twice changes nothing.
+   * One request, untyped: `request` is the typed way in. A GET whose connection is reset before
+   * its answer (a daemon with many clients at once may drop a fresh connection) is asked again:
+   * reading twice changes nothing.
    */
   async call<T>(
     method: string,
@@ -100,42 +108,65 @@ export class DaemonClient {
     });
   }
 
+  /**
+   * One route of protocol.ts's ApiRoutes, typed by it: the path parameters and query in `input`,
+   * the body and the answer as the route defines them.
+   */
+  request<K extends JsonRouteKey>(
+    route: K,
+    input: RouteInput<K>,
+    body?: RouteBody<K>,
+    opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
+  ): Promise<RouteResponse<K>> {
+    const { method, path } = routeTarget(route, input);
+    return this.call(method, path, body, opts.timeoutMs ?? 0, opts.headers ?? {});
+  }
+
   async health(): Promise<Health> {
-    this.lastHealth = await this.call<Health>("GET", "/health", undefined, 3000);
+    this.lastHealth = await this.request("GET /health", {}, undefined, { timeoutMs: 3000 });
     return this.lastHealth;
   }
   submit(req: SubmitRequest): Promise<RunView> {
-    return this.call("POST", "/runs", req);
+    return this.request("POST /runs", {}, req);
   }
   validateRouting(req: ValidateRoutingRequest): Promise<RoutingReport> {
-    return this.call("POST", "/routing/validate", req);
+    return this.request("POST /routing/validate", {}, req);
   }
   list(opts: { limit: number; activeOnly: boolean }): Promise<RunView[]> {
-    return this.call("GET", `/runs?limit=${opts.limit}${opts.activeOnly ? "&active=1" : ""}`);
+    return this.request("GET /runs", { limit: opts.limit, active: opts.activeOnly ? "1" : undefined });
   }
   get(id: string): Promise<RunView> {
-    return this.call("GET", `/runs/${encodeURIComponent(id)}`);
-  }
-  waitOnce(id: string, timeoutMs: number): Promise<RunView> {
-    return this.call("GET", `/runs/${encodeURIComponent(id)}/wait?timeoutMs=${timeoutMs}`);
+    return this.request("GET /runs/:id", { id });
   }
   cancel(id: string): Promise<RunView> {
-    return this.call("POST", `/runs/${encodeURIComponent(id)}/cancel`);
+    return this.request("POST /runs/:id/cancel", { id });
+  }
+  /** The agent's update from inside run `id`, with that run's token (never in argv: from its env). */
+  notify(id: string, token: string, text: string): Promise<AgentUpdateReceipt> {
+    return this.request(
+      "POST /runs/:id/notify",
+      { id },
+      { text },
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+  }
+  notifications(id: string): Promise<NotificationView[]> {
+    return this.request("GET /runs/:id/notifications", { id });
   }
   sessions(q: Record<string, string>): Promise<SessionView[]> {
-    return this.call("GET", `/sessions?${new URLSearchParams(q).toString()}`);
+    return this.request("GET /sessions", q);
   }
   session(key: string): Promise<SessionDetail> {
-    return this.call("GET", `/sessions/${encodeURIComponent(key)}`);
+    return this.request("GET /sessions/:key", { key });
   }
   labelSession(key: string, label: string | null): Promise<SessionView> {
-    return this.call("POST", `/sessions/${encodeURIComponent(key)}/label`, { label });
+    return this.request("POST /sessions/:key/label", { key }, { label });
   }
   forgetSession(id: string): Promise<SessionView> {
-    return this.call("POST", `/sessions/${encodeURIComponent(id)}/forget`);
+    return this.request("POST /sessions/:id/forget", { id });
   }
   importSessions(req: ImportRequest): Promise<ImportResult> {
-    return this.call("POST", "/sessions/import", req);
+    return this.request("POST /sessions/import", {}, req);
   }
   /**
    * The daemon's events (GET /events), as they happen, until opts.signal aborts. After a
@@ -149,7 +180,7 @@ export class DaemonClient {
     return followEvents({ socketPath: this.socketPath, toError, reconnect }, opts);
   }
   shutdown(): Promise<Health> {
-    return this.call("POST", "/shutdown");
+    return this.request("POST /shutdown", {});
   }
 }
 
