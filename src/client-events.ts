@@ -7,7 +7,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { errorMessage, UnavailableError } from "./errors.js";
 import { type CctaskEvent, EVENTS_AFTER_HEADER, EVENTS_HEARTBEAT_MS, isEvent } from "./events.js";
-import { type ApiErrorBody, routeTarget } from "./protocol.js";
+import type { ApiErrorBody } from "./protocol.js";
 
 export interface FollowOptions {
   /** Only this run's events (an id or a unique prefix; a bad one fails with the daemon's message). */
@@ -20,6 +20,8 @@ export interface FollowOptions {
 
 export interface FollowDeps {
   socketPath: string;
+  /** The path of GET /events for one run's events, or for all (from the client's route table). */
+  path: (runId: string | null) => string;
   toError: (body: ApiErrorBody) => Error;
   /** Called when the daemon is gone, before connecting again (e.g. starts a new one). */
   reconnect: () => Promise<void>;
@@ -78,12 +80,12 @@ function openStream(
   deps: FollowDeps,
   q: { runId: string | null; after: number | null; signal?: AbortSignal },
 ): Promise<IncomingMessage> {
-  const { method, path } = routeTarget("GET /events", { run: q.runId ?? undefined });
+  const path = deps.path(q.runId);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
         createConnection: () => connect(deps.socketPath), // no agent: see DaemonClient.call
-        method,
+        method: "GET",
         path,
         headers: q.after === null ? {} : { "last-event-id": String(q.after) },
         signal: q.signal,
@@ -98,7 +100,7 @@ function openStream(
           try {
             reject(deps.toError(JSON.parse(Buffer.concat(chunks).toString("utf8")) as ApiErrorBody));
           } catch {
-            reject(new UnavailableError(`the cctask daemon sent an unreadable answer to ${method} ${path}`));
+            reject(new UnavailableError(`the cctask daemon sent an unreadable answer to GET ${path}`));
           }
         });
       },

@@ -10,24 +10,24 @@ import { dirname } from "node:path";
 import { type FollowOptions, followEvents } from "./client-events.js";
 import { ERROR_KINDS, errorMessage, UnavailableError, UsageError } from "./errors.js";
 import type { CctaskEvent } from "./events.js";
-import {
-  type AgentUpdateReceipt,
-  type ApiErrorBody,
-  type Health,
-  type ImportRequest,
-  type ImportResult,
-  type JsonRouteKey,
-  type NotificationView,
-  type RouteBody,
-  type RouteInput,
-  type RouteResponse,
-  type RoutingReport,
-  type RunView,
-  routeTarget,
-  type SessionDetail,
-  type SessionView,
-  type SubmitRequest,
-  type ValidateRoutingRequest,
+import type {
+  AgentUpdateReceipt,
+  ApiErrorBody,
+  Health,
+  ImportRequest,
+  ImportResult,
+  JsonRouteKey,
+  NotificationView,
+  RouteBody,
+  RouteInput,
+  RouteKey,
+  RouteResponse,
+  RoutingReport,
+  RunView,
+  SessionDetail,
+  SessionView,
+  SubmitRequest,
+  ValidateRoutingRequest,
 } from "./protocol.js";
 import { statePath } from "./state-dir.js";
 
@@ -177,11 +177,37 @@ export class DaemonClient {
     const reconnect = async () => {
       await connectDaemon(dirname(this.socketPath), { autostart: true });
     };
-    return followEvents({ socketPath: this.socketPath, toError, reconnect }, opts);
+    const path = (run: string | null) => routeTarget("GET /events", { run: run ?? undefined }).path;
+    return followEvents({ socketPath: this.socketPath, path, toError, reconnect }, opts);
   }
   shutdown(): Promise<Health> {
     return this.request("POST /shutdown", {});
   }
+}
+
+/**
+ * The method and the path (with its query) of one request: ":name" segments are filled in from
+ * `input` (encoded), the other defined values of `input` become the query, in their order.
+ */
+export function routeTarget<K extends RouteKey>(
+  route: K,
+  input: RouteInput<K>,
+): { method: string; path: string } {
+  const space = route.indexOf(" ");
+  const values = { ...(input as Record<string, string | number | undefined>) };
+  const path = route
+    .slice(space + 1)
+    .split("/")
+    .map((seg) => {
+      if (!seg.startsWith(":")) return seg;
+      const value = values[seg.slice(1)];
+      delete values[seg.slice(1)];
+      return encodeURIComponent(String(value));
+    })
+    .join("/");
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) query.set(k, String(v));
+  return { method: route.slice(0, space), path: query.size ? `${path}?${query}` : path };
 }
 
 function toError(body: ApiErrorBody): Error {

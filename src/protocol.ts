@@ -8,8 +8,8 @@
  * Every route answers an error as ApiErrorBody: its kind gives the HTTP status and, on the
  * client, the error (and so the exit code), from one table (ERROR_KINDS in errors.ts).
  *
- * Types and small constants only: the CLI loads this file at start-up. The body checks, which
- * need zod, are in protocol-schemas.ts.
+ * Types and one small constant (the daemon's): the client imports types only, so this costs the
+ * CLI nothing at start-up. The body checks, which need zod, are in protocol-schemas.ts.
  */
 import type { ErrorKind } from "./errors.js";
 import type { CctaskEvent } from "./events.js";
@@ -105,31 +105,6 @@ export type RouteResponse<K extends RouteKey> = ApiRoutes[K]["response"];
 export type JsonRouteKey = {
   [K in RouteKey]: RouteResponse<K> extends EventStream ? never : K;
 }[RouteKey];
-
-/**
- * The method and the path (with its query) of one request: ":name" segments are filled in from
- * `input` (encoded), the other defined values of `input` become the query, in their order.
- */
-export function routeTarget<K extends RouteKey>(
-  route: K,
-  input: RouteInput<K>,
-): { method: string; path: string } {
-  const space = route.indexOf(" ");
-  const values = { ...(input as Record<string, string | number | undefined>) };
-  const path = route
-    .slice(space + 1)
-    .split("/")
-    .map((seg) => {
-      if (!seg.startsWith(":")) return seg;
-      const value = values[seg.slice(1)];
-      delete values[seg.slice(1)];
-      return encodeURIComponent(String(value));
-    })
-    .join("/");
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(values)) if (v !== undefined) query.set(k, String(v));
-  return { method: route.slice(0, space), path: query.size ? `${path}?${query}` : path };
-}
 
 /** GET /sessions: the registry's filters (hours: 0 for all time; 72 when absent). */
 export interface SessionsQuery {

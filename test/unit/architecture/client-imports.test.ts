@@ -1,8 +1,8 @@
 /**
  * The CLI's way to the daemon loads little: from client.ts, the modules loaded at start-up (static
  * imports that survive compilation; type-only ones vanish, dynamic ones load later) include no
- * heavy package. protocol.ts is loaded by the client for its route table, so its zod checks live
- * in protocol-schemas.ts, which only the daemon loads.
+ * package, and not the protocol: the client takes only its types. The zod checks of request
+ * bodies live in protocol-schemas.ts, which only the daemon loads.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -33,9 +33,10 @@ function loadedBy(entry: string): { files: string[]; packages: string[] } {
 }
 
 describe("the client's start-up imports", () => {
-  it("load protocol.ts but neither zod nor the schemas", () => {
+  it("load neither the protocol nor zod", () => {
     const loaded = loadedBy("client.ts");
-    expect(loaded.files).toContain("protocol.ts");
+    expect(loaded.files).toContain("client-events.ts");
+    expect(loaded.files).not.toContain("protocol.ts");
     expect(loaded.files).not.toContain("protocol-schemas.ts");
     expect(loaded.packages).toEqual([]);
   });

@@ -9,11 +9,11 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DaemonClient } from "../../../src/client.js";
+import { DaemonClient, routeTarget } from "../../../src/client.js";
 import { createApi, HANDLERS } from "../../../src/daemon/api.js";
 import { type ApiDeps, matchRoute } from "../../../src/daemon/api-route.js";
 import { ExitCode, NotFoundError } from "../../../src/errors.js";
-import { ROUTE_KEYS, type RouteKey, routeTarget } from "../../../src/protocol.js";
+import { ROUTE_KEYS, type RouteKey } from "../../../src/protocol.js";
 
 let server: Server | undefined;
 let dir: string | undefined;
