@@ -39,6 +39,8 @@ const TOP_LEVEL = {
   "cli.ts": "cli",
   "client.ts": "client",
   "protocol.ts": "protocol",
+  // The daemon's checks of request bodies (zod), apart so that the CLI never loads zod.
+  "protocol-schemas.ts": "protocol",
   // How the client starts a daemon that is not running.
   "daemon-start.ts": "client",
   // The CLI side of GET /events.

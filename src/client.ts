@@ -11,10 +11,17 @@ import { type FollowOptions, followEvents } from "./client-events.js";
 import { ERROR_KINDS, errorMessage, UnavailableError, UsageError } from "./errors.js";
 import type { CctaskEvent } from "./events.js";
 import type {
+  AgentUpdateReceipt,
   ApiErrorBody,
   Health,
   ImportRequest,
   ImportResult,
+  JsonRouteKey,
+  NotificationView,
+  RouteBody,
+  RouteInput,
+  RouteKey,
+  RouteResponse,
   RoutingReport,
   RunView,
   SessionDetail,
@@ -33,8 +40,9 @@ export class DaemonClient {
   constructor(readonly socketPath: string) {}
 
   /**
-   * One request. A GET whose connection is reset before its answer (a daemon with many clients
-   * at once may drop a fresh connection) is asked again: reading twice changes nothing.
+   * One request, untyped: `request` is the typed way in. A GET whose connection is reset before
+   * its answer (a daemon with many clients at once may drop a fresh connection) is asked again:
+   * reading twice changes nothing.
    */
   async call<T>(
     method: string,
@@ -100,42 +108,65 @@ export class DaemonClient {
     });
   }
 
+  /**
+   * One route of protocol.ts's ApiRoutes, typed by it: the path parameters and query in `input`,
+   * the body and the answer as the route defines them.
+   */
+  request<K extends JsonRouteKey>(
+    route: K,
+    input: RouteInput<K>,
+    body?: RouteBody<K>,
+    opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
+  ): Promise<RouteResponse<K>> {
+    const { method, path } = routeTarget(route, input);
+    return this.call(method, path, body, opts.timeoutMs ?? 0, opts.headers ?? {});
+  }
+
   async health(): Promise<Health> {
-    this.lastHealth = await this.call<Health>("GET", "/health", undefined, 3000);
+    this.lastHealth = await this.request("GET /health", {}, undefined, { timeoutMs: 3000 });
     return this.lastHealth;
   }
   submit(req: SubmitRequest): Promise<RunView> {
-    return this.call("POST", "/runs", req);
+    return this.request("POST /runs", {}, req);
   }
   validateRouting(req: ValidateRoutingRequest): Promise<RoutingReport> {
-    return this.call("POST", "/routing/validate", req);
+    return this.request("POST /routing/validate", {}, req);
   }
   list(opts: { limit: number; activeOnly: boolean }): Promise<RunView[]> {
-    return this.call("GET", `/runs?limit=${opts.limit}${opts.activeOnly ? "&active=1" : ""}`);
+    return this.request("GET /runs", { limit: opts.limit, active: opts.activeOnly ? "1" : undefined });
   }
   get(id: string): Promise<RunView> {
-    return this.call("GET", `/runs/${encodeURIComponent(id)}`);
-  }
-  waitOnce(id: string, timeoutMs: number): Promise<RunView> {
-    return this.call("GET", `/runs/${encodeURIComponent(id)}/wait?timeoutMs=${timeoutMs}`);
+    return this.request("GET /runs/:id", { id });
   }
   cancel(id: string): Promise<RunView> {
-    return this.call("POST", `/runs/${encodeURIComponent(id)}/cancel`);
+    return this.request("POST /runs/:id/cancel", { id });
+  }
+  /** The agent's update from inside run `id`, with that run's token (never in argv: from its env). */
+  notify(id: string, token: string, text: string): Promise<AgentUpdateReceipt> {
+    return this.request(
+      "POST /runs/:id/notify",
+      { id },
+      { text },
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+  }
+  notifications(id: string): Promise<NotificationView[]> {
+    return this.request("GET /runs/:id/notifications", { id });
   }
   sessions(q: Record<string, string>): Promise<SessionView[]> {
-    return this.call("GET", `/sessions?${new URLSearchParams(q).toString()}`);
+    return this.request("GET /sessions", q);
   }
   session(key: string): Promise<SessionDetail> {
-    return this.call("GET", `/sessions/${encodeURIComponent(key)}`);
+    return this.request("GET /sessions/:key", { key });
   }
   labelSession(key: string, label: string | null): Promise<SessionView> {
-    return this.call("POST", `/sessions/${encodeURIComponent(key)}/label`, { label });
+    return this.request("POST /sessions/:key/label", { key }, { label });
   }
   forgetSession(id: string): Promise<SessionView> {
-    return this.call("POST", `/sessions/${encodeURIComponent(id)}/forget`);
+    return this.request("POST /sessions/:id/forget", { id });
   }
   importSessions(req: ImportRequest): Promise<ImportResult> {
-    return this.call("POST", "/sessions/import", req);
+    return this.request("POST /sessions/import", {}, req);
   }
   /**
    * The daemon's events (GET /events), as they happen, until opts.signal aborts. After a
@@ -146,11 +177,37 @@ export class DaemonClient {
     const reconnect = async () => {
       await connectDaemon(dirname(this.socketPath), { autostart: true });
     };
-    return followEvents({ socketPath: this.socketPath, toError, reconnect }, opts);
+    const path = (run: string | null) => routeTarget("GET /events", { run: run ?? undefined }).path;
+    return followEvents({ socketPath: this.socketPath, path, toError, reconnect }, opts);
   }
   shutdown(): Promise<Health> {
-    return this.call("POST", "/shutdown");
+    return this.request("POST /shutdown", {});
   }
+}
+
+/**
+ * The method and the path (with its query) of one request: ":name" segments are filled in from
+ * `input` (encoded), the other defined values of `input` become the query, in their order.
+ */
+export function routeTarget<K extends RouteKey>(
+  route: K,
+  input: RouteInput<K>,
+): { method: string; path: string } {
+  const space = route.indexOf(" ");
+  const values = { ...(input as Record<string, string | number | undefined>) };
+  const path = route
+    .slice(space + 1)
+    .split("/")
+    .map((seg) => {
+      if (!seg.startsWith(":")) return seg;
+      const value = values[seg.slice(1)];
+      delete values[seg.slice(1)];
+      return encodeURIComponent(String(value));
+    })
+    .join("/");
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) query.set(k, String(v));
+  return { method: route.slice(0, space), path: query.size ? `${path}?${query}` : path };
 }
 
 function toError(body: ApiErrorBody): Error {

@@ -6,13 +6,8 @@
 import { readFileSync } from "node:fs";
 import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
-import {
-  ChannelRegistry,
-  formatTarget,
-  type NotificationContent,
-  parseTarget,
-  type Target,
-} from "../notify/index.js";
+import type { NotificationContent, Target } from "../notification.js";
+import { ChannelRegistry, formatTarget, parseTarget } from "../notify/index.js";
 import {
   finalMessage,
   heartbeatMessage,

@@ -4,8 +4,8 @@
  * with the value and the fix, never a silently different destination.
  */
 import { UsageError } from "../errors.js";
+import type { Target } from "../notification.js";
 import { quoted } from "../text.js";
-import type { Target } from "./channel.js";
 
 const CHAT_ID = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
 const THREAD_ID = /^[1-9]\d{0,9}$/; // Telegram topic ids start at 1
