@@ -7,9 +7,9 @@
  * that make the collector run, and must live to say so.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "../../helpers/cctask.js";
@@ -85,4 +85,13 @@ describe("better-sqlite3 objects and the garbage collector", () => {
       ${LOOP(2, `if (readDiskStore(${JSON.stringify(dir)}, 'main').rows.length !== 1) throw new Error('the session was not read');`)}`);
     expect({ exit: r.exit, stdout: r.stdout }, r.stderr).toEqual({ exit: "exit 0", stdout: "alive\n" });
   }, 120_000);
+
+  it("only src/store/sqlite.ts makes better-sqlite3 objects (everywhere else imports its types)", () => {
+    const src = join(ROOT, "src");
+    const makers = readdirSync(src, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts"))
+      .filter((f) => /^import (?!type )[^;]*from "better-sqlite3"/m.test(readFileSync(join(src, f), "utf8")))
+      .map((f) => relative(src, join(src, f)));
+    expect(makers).toEqual(["store/sqlite.ts"]);
+  });
 });
