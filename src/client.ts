@@ -200,14 +200,27 @@ export function routeTarget<K extends RouteKey>(
     .split("/")
     .map((seg) => {
       if (!seg.startsWith(":")) return seg;
-      const value = values[seg.slice(1)];
+      const value = String(values[seg.slice(1)]);
       delete values[seg.slice(1)];
-      return encodeURIComponent(String(value));
+      return encodeSegment(value);
     })
     .join("/");
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(values)) if (v !== undefined) query.set(k, String(v));
   return { method: route.slice(0, space), path: query.size ? `${path}?${query}` : path };
+}
+
+/** Longest id, key or label a path can carry; longer ones would overflow the daemon's request line. */
+export const MAX_PATH_PARAM = 1000;
+
+/** "." and ".." are encoded too: left as they are, URL rules would turn them into another path. */
+function encodeSegment(value: string): string {
+  if (value.length > MAX_PATH_PARAM) {
+    throw new UsageError(
+      `"${value.slice(0, 40)}…" (${value.length} characters) is not an id, key or label cctask knows: those are at most ${MAX_PATH_PARAM} characters. cctask list and cctask sessions show them.`,
+    );
+  }
+  return /^\.{1,2}$/.test(value) ? value.replaceAll(".", "%2E") : encodeURIComponent(value);
 }
 
 function toError(body: ApiErrorBody): Error {

@@ -92,9 +92,14 @@ export function readJson(req: IncomingMessage): Promise<unknown> {
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
+      // The rest is read and dropped rather than the socket destroyed, so the refusal reaches the caller.
       if (size > MAX_BODY) {
-        reject(new UsageError(`request body larger than ${MAX_BODY} bytes`));
-        req.destroy();
+        chunks.length = 0;
+        reject(
+          new UsageError(
+            `the request body is larger than the daemon accepts (${MAX_BODY / 1024 / 1024} MiB)`,
+          ),
+        );
       } else chunks.push(c);
     });
     req.on("end", () => {

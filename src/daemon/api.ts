@@ -55,8 +55,10 @@ export function createApi(deps: ApiDeps): Server {
 async function dispatch(d: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://cctask");
   const method = req.method ?? "GET";
-  const found = matchRoute(method, url.pathname);
-  if (!found) throw new NotFoundError(`no such API route: ${method} ${url.pathname}`);
+  // Matched on the path as sent: URL parsing would resolve "/runs/." (an id typed as ".") to "/runs".
+  const pathname = (req.url ?? "/").split("?", 1)[0]!;
+  const found = matchRoute(method, pathname);
+  if (!found) throw new NotFoundError(`no such API route: ${method} ${pathname.slice(0, 200)}`);
   const call: RouteCall<RouteKey> = {
     params: found.params as RouteCall<RouteKey>["params"],
     query: url.searchParams,

@@ -75,6 +75,19 @@ describe("routeTarget", () => {
     expect(routeTarget("GET /health", {})).toEqual({ method: "GET", path: "/health" });
   });
 
+  it('encodes "." and ".." so that no URL rule turns them into another route', () => {
+    expect(routeTarget("GET /runs/:id", { id: "." }).path).toBe("/runs/%2E");
+    expect(routeTarget("POST /runs/:id/cancel", { id: ".." }).path).toBe("/runs/%2E%2E/cancel");
+    expect(routeTarget("GET /runs/:id", { id: "a.b" }).path).toBe("/runs/a.b");
+  });
+
+  it("refuses an id longer than a request line can carry, without echoing all of it", () => {
+    expect(() => routeTarget("GET /runs/:id", { id: "x".repeat(1001) })).toThrow(
+      `"${"x".repeat(40)}…" (1001 characters) is not an id, key or label cctask knows: those are at most 1000 characters.`,
+    );
+    expect(routeTarget("GET /runs/:id", { id: "x".repeat(1000) }).path).toHaveLength(1006);
+  });
+
   it("puts the rest of the input in the query, in its order, leaving out what is undefined", () => {
     expect(routeTarget("GET /runs", { limit: 20, active: "1" })).toEqual({
       method: "GET",

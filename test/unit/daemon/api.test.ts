@@ -89,10 +89,28 @@ describe("an unknown route", () => {
   });
 });
 
+describe("a request body over the limit", () => {
+  it("is answered 400 with the limit, not with a reset connection", async () => {
+    dir = mkdtempSync(join(tmpdir(), "cctask-api-"));
+    const socket = join(dir, "daemon.sock");
+    // POST /runs reads its body before anything else: nothing past the activity hook is touched.
+    server = createApi({ onActivity: () => {} } as unknown as ApiDeps);
+    await new Promise<void>((r) => server!.listen(socket, r));
+    const raw = await fetchRaw(socket, "POST", "/runs", Buffer.alloc(65 * 1024 * 1024, 0x20));
+    expect(raw).toEqual({
+      status: 400,
+      body: {
+        error: { kind: "usage", message: "the request body is larger than the daemon accepts (64 MiB)" },
+      },
+    });
+  });
+});
+
 async function fetchRaw(
   socket: string,
   method: string,
   path: string,
+  payload?: Buffer,
 ): Promise<{ status: number; body: unknown }> {
   const { request } = await import("node:http");
   return await new Promise((resolve, reject) => {
@@ -104,6 +122,6 @@ async function fetchRaw(
       );
     });
     req.on("error", reject);
-    req.end();
+    req.end(payload);
   });
 }
