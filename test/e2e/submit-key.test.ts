@@ -16,6 +16,7 @@ import { createSandbox, type Sandbox } from "../helpers/cctask.js";
 let sb: Sandbox;
 let server: Server | HttpServer | undefined;
 afterEach(async () => {
+  if (server && "closeAllConnections" in server) server.closeAllConnections();
   await new Promise((r) => (server ? server.close(r) : r(null)));
   server = undefined;
   await sb?.cleanup();

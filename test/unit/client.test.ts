@@ -4,7 +4,7 @@
  * at its deadline; and the paths it builds.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -14,7 +14,9 @@ import type { SubmitRequest } from "../../src/protocol.js";
 
 let server: Server | undefined;
 let dir: string | undefined;
+const hung: Socket[] = [];
 afterEach(async () => {
+  for (const s of hung.splice(0)) s.destroy(); // else close() waits for them
   await new Promise((r) => (server ? server.close(r) : r(null)));
   if (dir) rmSync(dir, { recursive: true, force: true });
   server = dir = undefined;
@@ -56,7 +58,10 @@ async function flakyDaemon(
 async function hungDaemon(): Promise<string> {
   dir = mkdtempSync(join(tmpdir(), "cctask-client-"));
   const path = join(dir, "daemon.sock");
-  server = createServer((sock) => sock.on("data", () => {}));
+  server = createServer((sock) => {
+    hung.push(sock);
+    sock.on("data", () => {});
+  });
   await new Promise<void>((r) => server!.listen(path, r));
   return path;
 }
