@@ -90,7 +90,10 @@ describe("a launch with an idempotency key", () => {
       const first = ++connections === 1;
       const up = connect(join(sb.home, "daemon.sock"));
       sock.pipe(up);
-      up.on("data", (c: Buffer) => (first ? sock.resetAndDestroy() : sock.write(c)));
+      up.on("data", (c: Buffer) => {
+        if (first) sock.destroy(); // the client sees "socket hang up" (ECONNRESET)
+        else sock.write(c);
+      });
       up.on("end", () => sock.end());
       sock.on("error", () => up.destroy());
       up.on("error", () => sock.destroy());
