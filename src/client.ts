@@ -69,7 +69,8 @@ export class DaemonClient {
         const code = (e as NodeJS.ErrnoException).code;
         if (!idempotent || attempt >= ATTEMPTS || !isNoDaemon(e)) throw e;
         if (code === "ECONNRESET") await new Promise((r) => setTimeout(r, 50 * attempt));
-        else if (method !== "GET") await this.reconnect(); // the daemon is gone: wait for (or start) the next
+        else if (method !== "GET")
+          await this.reconnect(); // the daemon is gone: wait for (or start) the next
         else throw e;
       }
     }

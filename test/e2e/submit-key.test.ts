@@ -91,7 +91,8 @@ describe("a launch with an idempotency key", () => {
       const up = connect(join(sb.home, "daemon.sock"));
       sock.pipe(up);
       up.on("data", (c: Buffer) => {
-        if (first) sock.destroy(); // the client sees "socket hang up" (ECONNRESET)
+        if (first)
+          sock.destroy(); // the client sees "socket hang up" (ECONNRESET)
         else sock.write(c);
       });
       up.on("end", () => sock.end());
