@@ -31,7 +31,13 @@ import type {
 } from "./protocol.js";
 import { statePath } from "./state-dir.js";
 
-const GET_ATTEMPTS = 4;
+const ATTEMPTS = 4;
+
+/**
+ * How long a launch may take before the CLI gives up on the daemon: above the slowest launch
+ * that is not stuck (OpenClaw routing lookups can take ~35 s).
+ */
+export const SUBMIT_DEADLINE_MS = 120_000;
 
 export class DaemonClient {
   /** The daemon's last answer to /health. */
@@ -42,7 +48,9 @@ export class DaemonClient {
   /**
    * One request, untyped: `request` is the typed way in. A GET whose connection is reset before
    * its answer (a daemon with many clients at once may drop a fresh connection) is asked again:
-   * reading twice changes nothing.
+   * reading twice changes nothing. So is a request marked `idempotent` (a launch with its key,
+   * which the daemon answers once), and it also waits for a daemon that went away to be back.
+   * @param timeoutMs the deadline of the whole call, every attempt included; 0: none
    */
   async call<T>(
     method: string,
@@ -50,16 +58,27 @@ export class DaemonClient {
     body?: unknown,
     timeoutMs = 0,
     extraHeaders: Record<string, string> = {},
+    idempotent = method === "GET",
   ): Promise<T> {
+    const deadline = timeoutMs ? Date.now() + timeoutMs : 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.callOnce<T>(method, path, body, timeoutMs, extraHeaders);
+        const left = deadline ? Math.max(1, deadline - Date.now()) : 0;
+        return await this.callOnce<T>(method, path, body, left, extraHeaders);
       } catch (e) {
-        const reset = (e as NodeJS.ErrnoException).code === "ECONNRESET";
-        if (method !== "GET" || !reset || attempt >= GET_ATTEMPTS) throw e;
-        await new Promise((r) => setTimeout(r, 50 * attempt));
+        const code = (e as NodeJS.ErrnoException).code;
+        if (!idempotent || attempt >= ATTEMPTS || !isNoDaemon(e)) throw e;
+        if (code === "ECONNRESET") await new Promise((r) => setTimeout(r, 50 * attempt));
+        else if (method !== "GET")
+          await this.reconnect(); // the daemon is gone: wait for (or start) the next
+        else throw e;
       }
     }
+  }
+
+  /** Until a daemon answers on this socket: the one restarting now, or one started here. */
+  private async reconnect(): Promise<void> {
+    await connectDaemon(dirname(this.socketPath), { autostart: true });
   }
 
   private callOnce<T>(
@@ -82,11 +101,11 @@ export class DaemonClient {
             ...extraHeaders,
             ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}),
           },
-          timeout: timeoutMs || undefined,
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", reject);
           res.on("end", () => {
             let parsed: unknown;
             try {
@@ -102,7 +121,14 @@ export class DaemonClient {
           });
         },
       );
-      req.on("timeout", () => req.destroy(new Error("timed out")));
+      // A deadline on the whole answer, not on the socket's silence: it holds however the daemon stalls.
+      const timer = timeoutMs
+        ? setTimeout(
+            () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })),
+            timeoutMs,
+          )
+        : undefined;
+      req.on("close", () => clearTimeout(timer));
       req.on("error", reject);
       req.end(payload);
     });
@@ -116,18 +142,34 @@ export class DaemonClient {
     route: K,
     input: RouteInput<K>,
     body?: RouteBody<K>,
-    opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
+    opts: { timeoutMs?: number; headers?: Record<string, string>; idempotent?: boolean } = {},
   ): Promise<RouteResponse<K>> {
     const { method, path } = routeTarget(route, input);
-    return this.call(method, path, body, opts.timeoutMs ?? 0, opts.headers ?? {});
+    const idempotent = opts.idempotent ?? method === "GET";
+    return this.call(method, path, body, opts.timeoutMs ?? 0, opts.headers ?? {}, idempotent);
   }
 
   async health(): Promise<Health> {
     this.lastHealth = await this.request("GET /health", {}, undefined, { timeoutMs: 3000 });
     return this.lastHealth;
   }
-  submit(req: SubmitRequest): Promise<RunView> {
-    return this.request("POST /runs", {}, req);
+  /**
+   * A launch. With its idempotency key it is asked again after a reset connection or a daemon
+   * restart (the daemon starts one run per key); it gives up after `deadlineMs`, saying so.
+   */
+  async submit(req: SubmitRequest, deadlineMs = SUBMIT_DEADLINE_MS): Promise<RunView> {
+    const idempotent = req.idempotencyKey !== undefined;
+    try {
+      return await this.request("POST /runs", {}, req, { timeoutMs: deadlineMs, idempotent });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ETIMEDOUT") throw e;
+      throw new UnavailableError(
+        `the cctask daemon at ${this.socketPath} did not answer the launch within ${deadlineMs / 1000} s. ` +
+          `Check it with cctask daemon status and its log ${statePath(dirname(this.socketPath), "log")}, ` +
+          "or restart it (cctask daemon stop, then cctask daemon start). If it was only slow, the run " +
+          "may still start: see cctask list before you launch it again.",
+      );
+    }
   }
   validateRouting(req: ValidateRoutingRequest): Promise<RoutingReport> {
     return this.request("POST /routing/validate", {}, req);

@@ -88,6 +88,14 @@ export const SubmitRequestSchema = z
     openclaw: OpenClawRouteSchema.nullable().optional(),
     /** --session: resolved by the daemon into RunSpec.openclaw and delivery targets. */
     routing: RoutingPayloadSchema.nullable().optional(),
+    /**
+     * Random, one per launch: the same key again (a retry after a reset connection) is answered
+     * with the run the first one started, never a second run.
+     */
+    idempotencyKey: z
+      .string()
+      .regex(/^[0-9A-Za-z_-]{16,128}$/, "16 to 128 letters, digits, - or _")
+      .optional(),
   })
   .strict();
 export type SubmitRequest = z.infer<typeof SubmitRequestSchema>;

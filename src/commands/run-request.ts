@@ -3,6 +3,7 @@
  * `cctask run`, or the arguments of the MCP tool run_task) into a SubmitRequest, refusing bad
  * input before anything starts. Messages name the input the way that caller spells it.
  */
+import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { rootRefusal } from "../agents/claude/command.js";
 import { UsageError } from "../errors.js";
@@ -127,6 +128,8 @@ export function buildRunRequest(input: RunInput, n: RunInputNames, ctx: RequestC
     env: stringEnv(ctx.env),
     waitInit: input.waitInit,
     routing: input.routing(),
+    // One per launch: lets the client ask again after a reset connection without a second run.
+    idempotencyKey: randomBytes(18).toString("base64url"),
   };
 }
 

@@ -122,9 +122,9 @@ async function launch(args: Parsed, io: CommandIo, home: string): Promise<number
   refuseRootWithoutSandbox(req);
 
   // A health check first: a daemon found stopping (its connection reset) is replaced before the
-  // submit, which is never sent twice.
+  // submit. The submit carries the request's idempotency key, so asking again is safe.
   const client = await connectDaemon(home, { autostart: true });
-  const receipt = await client.submit(req);
+  const receipt = await client.submit(req, submitDeadline(io.env));
   if (!args.values.wait) {
     io.out(args.values.json ? JSON.stringify(receipt) : formatReceipt(receipt));
     return exitCodeFor(receipt);
@@ -135,6 +135,12 @@ async function launch(args: Parsed, io: CommandIo, home: string): Promise<number
   if (args.values.json) io.out(JSON.stringify(end));
   else io.out(`\n${stateLabel(end)}${end.detail ? ` — ${end.detail}` : ""}\n\n${readResult(end)}`);
   return exitCodeFor(end);
+}
+
+/** CCTASK_SUBMIT_DEADLINE_MS shortens the launch deadline, for testing the give-up path only. */
+function submitDeadline(env: NodeJS.ProcessEnv): number | undefined {
+  const ms = Number(env.CCTASK_SUBMIT_DEADLINE_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : undefined;
 }
 
 async function buildRequest(args: Parsed, io: CommandIo, home: string): Promise<SubmitRequest> {

@@ -1,11 +1,11 @@
 /** The /runs routes of the local API (and --validate-only): launch, list, read, cancel, agent updates. */
 import { NotFoundError, UsageError } from "../errors.js";
 import { isAlive } from "../platform/process.js";
-import type { AgentUpdateReceipt, RoutingReport, RunView } from "../protocol.js";
+import type { AgentUpdateReceipt, RoutingReport, RunView, SubmitRequest } from "../protocol.js";
 import { SubmitRequestSchema, ValidateRoutingSchema } from "../protocol-schemas.js";
 import { isFinal } from "../run-state.js";
 import { secretsOf } from "../secret-env.js";
-import { findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
+import { findRunBySubmitKey, findRunsByPrefix, getRun, listRuns, type RunRow } from "../store/runs.js";
 import type { ApiDeps, RouteCall } from "./api-route.js";
 import { routeForRun, validateRouting } from "./routing.js";
 import { endUnstarted, kick } from "./scheduler.js";
@@ -78,15 +78,35 @@ export async function checkRouting(d: ApiDeps, body: unknown): Promise<RoutingRe
   return await validateRouting(d.ctx, d.notifier, parsed.data);
 }
 
+/** Launches in progress, by idempotency key: a repeat waits for the first one's receipt. */
+const launching = new Map<string, Promise<RunView>>();
+
 /**
  * The launch receipt: returns as soon as the agent's process is alive (its PID checked), or with
  * `waitInit` once its init line names the session, model and auth; or when the run is queued or
- * has already ended.
+ * has already ended. A launch whose idempotency key was seen before (the client asking again
+ * after a reset connection) gets the receipt of the run that key started: one run, however often.
  */
 export async function submit(d: ApiDeps, body: unknown): Promise<RunView> {
   const parsed = SubmitRequestSchema.safeParse(body);
   if (!parsed.success) throw invalid("run request", parsed.error.issues[0]);
   const req = parsed.data;
+  const key = req.idempotencyKey;
+  if (key === undefined) return await launch(d, req);
+  const pending = launching.get(key);
+  if (pending) return await pending;
+  const started = findRunBySubmitKey(d.ctx.db, key);
+  if (started) return await awaitLaunch(d, started.id, req.waitInit === true);
+  const first = launch(d, req);
+  launching.set(key, first);
+  try {
+    return await first;
+  } finally {
+    launching.delete(key);
+  }
+}
+
+async function launch(d: ApiDeps, req: SubmitRequest): Promise<RunView> {
   // A launch is held to the config as it is on disk now (onActivity reloaded it for this request).
   if (d.ctx.configProblem) throw new UsageError(d.ctx.configProblem.error);
   d.notifier.acceptLaunchCredentials(secretsOf(req.env));
