@@ -84,7 +84,7 @@ async function timeOneRun(sb, tg, task, chat, pid) {
   const wakeups = contextSwitches(pid) - cs0;
   const cpuS = (cpuTicks(pid) - ticks0) / CLK_TCK;
   const v = await waitEnded(sb.client, r.value.id);
-  const notes = await sb.client.call("GET", `/runs/${encodeURIComponent(v.id)}/notifications`);
+  const notes = await sb.client.notifications(v.id);
   const lines = readFileSync(v.files.events, "utf8").trimEnd().split("\n");
   if (!lines.at(-1).startsWith('{"type":"result"'))
     throw new Error(`run ${v.id}: the last line of events.jsonl is not the result`);

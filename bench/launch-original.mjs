@@ -41,7 +41,7 @@ async function rocketAt(gateway, from, timeoutMs = 60_000) {
 async function settleRun(sb, id) {
   await waitEnded(sb.client, id);
   for (let i = 0; i < 600; i++) {
-    const list = await sb.client.call("GET", `/runs/${id}/notifications`);
+    const list = await sb.client.notifications(id);
     if (list.some((n) => n.kind === "final") && list.every((n) => !UNSETTLED.has(n.state))) return list;
     await sleep(50);
   }

@@ -13,6 +13,7 @@ import { benchLaunchOriginal } from "./launch-original.mjs";
 import { machine } from "./lib/machine.mjs";
 import { cleanupAll, runNode } from "./lib/sandbox.mjs";
 import { ensureTranscript } from "./lib/transcript.mjs";
+import { benchMcp, MCP_HEADING, mcpSection } from "./mcp.mjs";
 import { benchMemory } from "./memory.mjs";
 import { benchRecovery } from "./recovery.mjs";
 import { renderReport } from "./report.mjs";
@@ -129,6 +130,14 @@ const SECTIONS = {
         launchOriginal,
         render: (m) => launchOriginalSection(launchOriginal, { machine: m, load: launchOriginal.load }),
       };
+    },
+  },
+  "mcp-vs-shell": {
+    heading: MCP_HEADING,
+    async measure() {
+      log("6. MCP run_task next to cctask run");
+      const mcp = await benchMcp({ iterations: quick ? 5 : 20, log });
+      return { mcp, render: (m) => mcpSection(mcp, { machine: m }) };
     },
   },
 };

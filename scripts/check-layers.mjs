@@ -19,7 +19,9 @@ import ts from "typescript";
  * inside one part are always allowed. Read each row as "may import".
  */
 export const LAYERS = {
-  cli: ["commands", "daemon", "shared"],
+  cli: ["commands", "daemon", "mcp", "shared"],
+  // The MCP server: another front end over the client, reusing the commands' checks and formats.
+  mcp: ["commands", "client", "protocol", "shared"],
   commands: ["client", "protocol", "agents", "notify", "openclaw", "shared"],
   client: ["protocol", "platform", "shared"],
   daemon: ["agents", "notify", "openclaw", "store", "protocol", "platform", "shared"],
@@ -37,6 +39,8 @@ const TOP_LEVEL = {
   "cli.ts": "cli",
   "client.ts": "client",
   "protocol.ts": "protocol",
+  // The daemon's checks of request bodies (zod), apart so that the CLI never loads zod.
+  "protocol-schemas.ts": "protocol",
   // How the client starts a daemon that is not running.
   "daemon-start.ts": "client",
   // The CLI side of GET /events.

@@ -33,6 +33,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     return (argv, io) => daemonCommand(argv, io, () => import("./daemon/main.js"));
   },
   openclaw: async () => (await import("./commands/openclaw.js")).openclawCommand,
+  mcp: async () => {
+    const { mcpCommand } = await import("./commands/mcp.js");
+    // The MCP server and its SDK are loaded only for this command (cli.ts passes it in).
+    return (argv, io) => mcpCommand(argv, io, () => import("./mcp/server.js"));
+  },
 };
 
 const HELP = `cctask — run Claude Code tasks in the background, supervised, and know how they ended.
@@ -52,6 +57,7 @@ Usage: cctask <command> [options]
   sessions the registry of Claude sessions: list, show, label, forget, import
   daemon   start|stop|status the background daemon (rarely needed)
   openclaw install-skill: teach OpenClaw agents to use cctask
+  mcp      serve cctask's tools to an MCP client over stdio (claude mcp add cctask -- cctask mcp)
 
 Every command takes --help. State lives in $CCTASK_HOME (default ~/.cctask).
 `;

@@ -20,6 +20,8 @@ export interface FollowOptions {
 
 export interface FollowDeps {
   socketPath: string;
+  /** The path of GET /events for one run's events, or for all (from the client's route table). */
+  path: (runId: string | null) => string;
   toError: (body: ApiErrorBody) => Error;
   /** Called when the daemon is gone, before connecting again (e.g. starts a new one). */
   reconnect: () => Promise<void>;
@@ -78,9 +80,7 @@ function openStream(
   deps: FollowDeps,
   q: { runId: string | null; after: number | null; signal?: AbortSignal },
 ): Promise<IncomingMessage> {
-  const params = new URLSearchParams();
-  if (q.runId !== null) params.set("run", q.runId);
-  const path = `/events${params.size ? `?${params}` : ""}`;
+  const path = deps.path(q.runId);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {

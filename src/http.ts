@@ -1,8 +1,11 @@
 /**
- * One HTTP exchange with a deadline, reported as data: the service's answer (any status), or
- * "no answer" with a readable reason. Shared by the gateway client and the webhook channel.
- * Messages name only the peer's origin: paths and query strings may carry secrets.
+ * The one HTTP client for outbound services (the OpenClaw gateway, webhooks, the Telegram Bot
+ * API): one exchange with a hard deadline, reported as data — the service's answer (any status),
+ * or "no answer" with a readable reason and whether the request may have reached the peer. One
+ * describer for network errors, one rule for retryable statuses. Messages name only the peer's
+ * origin: paths and query strings may carry secrets.
  */
+import type { DeliveryFailure } from "./notification.js";
 
 export interface HttpAnswer {
   status: number;
@@ -10,10 +13,83 @@ export interface HttpAnswer {
   text: string;
 }
 
-/** `code`: the socket error (e.g. ECONNREFUSED), "TIMEOUT", or null when unknown. */
-export type HttpExchange =
-  | { answered: true; answer: HttpAnswer }
-  | { answered: false; message: string; maybeDelivered: boolean; code: string | null };
+export interface NoAnswer {
+  answered: false;
+  /** "no answer from <peer> at <origin>: <why>" */
+  message: string;
+  /** The request may have reached the peer (and been acted on): only a failure to connect says no. */
+  maybeDelivered: boolean;
+}
+
+export type HttpExchange = { answered: true; answer: HttpAnswer } | NoAnswer;
+
+export interface HttpRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** Who we are talking to, for messages (e.g. "the OpenClaw gateway"). */
+  peer: string;
+  /** Read at most this much of the answer (a proxy sending megabytes is cut off, not buffered). */
+  maxBodyBytes?: number;
+}
+
+export async function exchangeHttp(req: HttpRequest): Promise<HttpExchange> {
+  try {
+    const res = await fetch(req.url, {
+      method: req.method,
+      ...(req.headers ? { headers: req.headers } : {}),
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      // A redirect could carry the body (and its signature or token) somewhere unvetted.
+      redirect: "manual",
+      // The deadline covers the answer's body too: a hung connection never blocks the caller.
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
+    const text = await readText(res, req.maxBodyBytes);
+    return { answered: true, answer: { status: res.status, headers: res.headers, text } };
+  } catch (e) {
+    return {
+      answered: false,
+      message: `no answer from ${req.peer} at ${originOf(req.url)}: ${describeNetworkError(e, req.timeoutMs)}`,
+      maybeDelivered: mayHaveReachedPeer(e),
+    };
+  }
+}
+
+/** A delivery channel's failure for an exchange without an answer; `prefix` says which call it was. */
+export function networkFailure(
+  noAnswer: NoAnswer,
+  prefix = "",
+): Extract<DeliveryFailure, { kind: "network" }> {
+  return { kind: "network", message: prefix + noAnswer.message, maybeDelivered: noAnswer.maybeDelivered };
+}
+
+async function readText(res: Response, maxBytes: number | undefined): Promise<string> {
+  if (maxBytes === undefined || res.body === null) return await res.text();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > maxBytes) {
+      await reader.cancel();
+      break;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "(invalid URL)";
+  }
+}
 
 /** Failures that happen before a request can reach the peer: it surely never saw it. */
 const NOT_SENT_CODES = new Set([
@@ -32,76 +108,23 @@ const NOT_SENT_CODES = new Set([
  * connect says no; a reset or a timeout after connecting leaves the outcome unknown.
  */
 export function mayHaveReachedPeer(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  const causeCode = ((err as { cause?: { code?: unknown } } | null)?.cause as { code?: unknown } | undefined)
-    ?.code;
-  return !NOT_SENT_CODES.has(String(code)) && !NOT_SENT_CODES.has(String(causeCode));
+  const { code, cause } = (err ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  return !NOT_SENT_CODES.has(String(code)) && !NOT_SENT_CODES.has(String(cause?.code));
 }
 
-export interface HttpRequest {
-  method: "GET" | "POST";
-  url: string;
-  headers?: Record<string, string>;
-  body?: string;
-  timeoutMs: number;
-  /** Who we are talking to, for messages (e.g. "the OpenClaw gateway"). */
-  peer: string;
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return "(invalid URL)";
-  }
-}
-
-/** Undici hides the socket error in `cause`; that is the part worth showing. */
-function describeError(e: unknown, timeoutMs: number): string {
-  if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) {
+/**
+ * Why a request got no answer, in words: the deadline, or the socket error (fetch hides it in
+ * `cause`, which is the part worth showing), with its code when the message lacks it.
+ */
+export function describeNetworkError(e: unknown, timeoutMs: number): string {
+  if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError"))
     return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
-  }
-  const cause = e instanceof Error ? (e.cause as { code?: string; message?: string } | undefined) : undefined;
-  if (cause?.code && cause.message)
-    return cause.message.includes(cause.code) ? cause.message : `${cause.code}: ${cause.message}`;
-  if (cause?.message) return cause.message;
-  return e instanceof Error ? e.message : String(e);
-}
-
-function errorCode(e: unknown): string | null {
-  if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) return "TIMEOUT";
-  const cause = e instanceof Error ? (e.cause as { code?: string } | undefined) : undefined;
-  return cause?.code ?? null;
-}
-
-/** Errors that prove the request never reached the peer (nothing can have happened there). */
-export function neverReached(code: string | null): boolean {
-  return (
-    code !== null &&
-    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"].includes(code)
-  );
-}
-
-export async function exchangeHttp(req: HttpRequest): Promise<HttpExchange> {
-  try {
-    const res = await fetch(req.url, {
-      method: req.method,
-      ...(req.headers ? { headers: req.headers } : {}),
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      // A redirect could carry the body (and its signature or token) somewhere unvetted.
-      redirect: "manual",
-      signal: AbortSignal.timeout(req.timeoutMs),
-    });
-    const text = await res.text();
-    return { answered: true, answer: { status: res.status, headers: res.headers, text } };
-  } catch (e) {
-    return {
-      answered: false,
-      message: `no answer from ${req.peer} at ${originOf(req.url)}: ${describeError(e, req.timeoutMs)}`,
-      maybeDelivered: mayHaveReachedPeer(e),
-      code: errorCode(e),
-    };
-  }
+  const cause =
+    e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const source = typeof cause?.message === "string" ? cause : (e as { code?: unknown; message?: unknown });
+  const message = typeof source?.message === "string" ? source.message : String(e);
+  const code = source?.code;
+  return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 /** Retry-After as seconds (delta-seconds or an HTTP date), or null when absent or unreadable. */
@@ -123,7 +146,10 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-/** Statuses worth another try: a timeout, a rate limit, or the server's own trouble. */
+/**
+ * Statuses worth another try: a timeout, a rate limit, or the server's own trouble. Every other
+ * refusal will not work later for the same request (401 token, 403 blocked, 400 bad request…).
+ */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }

@@ -1,127 +1,126 @@
 /**
  * The local API between the CLI and the daemon: HTTP over a unix socket in the 0700 state
  * directory (the socket is 0600, so only the owner can talk to it). Bodies are JSON.
- *   POST /runs               SubmitRequest → RunView (the launch receipt, once the agent's PID is alive)
- *   GET  /runs?active=1&limit=N → RunView[]
- *   GET  /runs/:id           → RunView (id or unique prefix)
- *   GET  /runs/:id/wait?timeoutMs=N → RunView (returns when the run has ended or on timeout)
- *   POST /runs/:id/cancel    → RunView
- *   GET  /sessions?hours=&label=&project=&status= → SessionView[]
- *   GET  /sessions/:idOrLabel → SessionDetail
- *   POST /sessions/:id/label {label} · POST /sessions/:id/forget · POST /sessions/import ImportRequest
- *   POST /runs/:id/notify {text} (Authorization: Bearer <run token>) → {targets}
- *   GET  /runs/:id/notifications → NotificationView[]
- *   POST /routing/validate   ValidateRoutingRequest → RoutingReport (--validate-only; starts nothing)
- *   GET  /events?run=ID&after=N → text/event-stream of CctaskEvent (events.ts; Last-Event-ID resumes)
- *   GET  /health             → Health
- *   POST /shutdown           → Health
- * Errors: { error: { kind, message } } with 400 (usage), 404 (not found), 500 (internal).
+ *
+ * Every route is defined once, in ApiRoutes: its method and path (":name" is a path parameter),
+ * the query it reads, the body it takes and what it answers. The daemon has one handler per
+ * route (daemon/api.ts, a table typed by ApiRoutes) and the client one typed `request` (client.ts).
+ * Every route answers an error as ApiErrorBody: its kind gives the HTTP status and, on the
+ * client, the error (and so the exit code), from one table (ERROR_KINDS in errors.ts).
+ *
+ * Types and one small constant (the daemon's): the client imports types only, so this costs the
+ * CLI nothing at start-up. The body checks, which need zod, are in protocol-schemas.ts.
  */
-
-import { z } from "zod";
 import type { ErrorKind } from "./errors.js";
+import type { CctaskEvent } from "./events.js";
+import type {
+  ImportRequest,
+  RoutingPayload,
+  SubmitRequest,
+  ValidateRoutingRequest,
+} from "./protocol-schemas.js";
 import type { OpenClawRoute, WakePreview } from "./route.js";
 import type { RunState } from "./run-state.js";
 
-const nullableText = z.string().min(1).nullable();
-export const OpenClawRouteSchema = z
-  .object({
-    sessionKey: z.string().min(1),
-    agentId: z.string().min(1),
-    family: z.string().min(1),
-    channel: nullableText,
-    target: nullableText,
-    threadId: nullableText,
-    accountId: z.string().min(1).optional(),
-    replyTo: nullableText,
-    sessionId: nullableText,
-    wakeKey: z.string().min(1),
-    resolvedFrom: z.string().min(1),
-    traceLive: z.boolean(),
-    execShell: z.boolean(),
-    launchEnv: z.record(z.string(), z.string()),
-  })
-  .strict() satisfies z.ZodType<OpenClawRoute>;
+export type { ImportRequest, RoutingPayload, SubmitRequest, ValidateRoutingRequest };
 
-/** The original skill's routing flags (route.ts RoutingRequest), checked again by the daemon. */
-export const RoutingRequestSchema = z
-  .object({
-    session: z.string().min(1),
-    notifyChannel: z.string().min(1).nullable(),
-    notifyThreadId: z
-      .string()
-      .regex(/^\d{1,10}$/)
-      .nullable(),
-    notifySessionId: z.string().min(1).nullable(),
-    replyToMessageId: z
-      .string()
-      .regex(/^\d{1,12}$/)
-      .nullable(),
-    allowMainTelegram: z.boolean(),
-    telegramRoutingMode: z.enum(["auto", "thread-only", "allow-non-thread"]),
-    allowNoDelivery: z.boolean(),
-    traceLive: z.boolean(),
-  })
-  .strict();
+/** What a route takes besides its path parameters, and what it answers. */
+interface Route<Body, Response, Query extends object = Record<never, never>> {
+  body: Body;
+  response: Response;
+  query: Query;
+}
 
-/** --session routing as the CLI sends it: the flags, and the launcher's non-secret OpenClaw environment. */
-export const RoutingPayloadSchema = z
-  .object({ request: RoutingRequestSchema, launchEnv: z.record(z.string(), z.string()) })
-  .strict();
-export type RoutingPayload = z.infer<typeof RoutingPayloadSchema>;
+/** GET /events answers not one JSON body but server-sent events, each a CctaskEvent (events.ts). */
+export type EventStream = AsyncIterable<CctaskEvent>;
 
-export const SubmitRequestSchema = z
-  .object({
-    task: z.string().min(1),
-    projectDir: z.string().min(1),
-    /** false when --project was not given: a resumed session then runs in its recorded project. */
-    projectExplicit: z.boolean(),
-    createProject: z.boolean(),
-    timeoutSeconds: z.number().positive().nullable(),
-    resume: z.string().min(1).nullable(),
-    sessionLabel: z.string().nullable(),
-    model: z.string().min(1).nullable(),
-    outputFile: z.string().min(1).nullable(),
-    maxBudgetUsd: z.number().positive().nullable(),
-    permissionMode: z.string().min(1),
-    completionMode: z.enum(["single", "iterate"]),
-    /** Targets as given (--notify); an empty list means the config's defaultTargets. */
-    notify: z.array(z.string()),
-    heartbeatMode: z.enum(["edit", "post"]).nullable(),
-    allowOfflineDelivery: z.boolean(),
-    umask: z.number().int().min(0).max(0o777),
-    maxIterations: z.number().int().positive().nullable(),
-    extraArgs: z.array(z.string()),
-    /** null: the daemon resolves it (CCTASK_CLAUDE_BIN, claude.bin in config, PATH) from env and cwd. */
-    claudeBin: z.string().min(1).nullable(),
-    /** The caller's working directory, for relative entries of its PATH. */
-    cwd: z.string().min(1).optional(),
-    /** The caller's environment: the agent inherits it, minus cctask's own secrets. */
-    env: z.record(z.string(), z.string()),
-    /** Return the receipt only once claude's init line is seen (session id, model, auth). */
-    waitInit: z.boolean().optional(),
-    /** Launched from an OpenClaw session (--session): where to report and whom to wake. */
-    openclaw: OpenClawRouteSchema.nullable().optional(),
-    /** --session: resolved by the daemon into RunSpec.openclaw and delivery targets. */
-    routing: RoutingPayloadSchema.nullable().optional(),
-  })
-  .strict();
-export type SubmitRequest = z.infer<typeof SubmitRequestSchema>;
+export interface ApiRoutes {
+  "GET /health": Route<undefined, Health>;
+  /** Answers, then stops the daemon. */
+  "POST /shutdown": Route<undefined, Health>;
+  /** The launch receipt, once the agent's PID is alive (or its init line is seen, with waitInit). */
+  "POST /runs": Route<SubmitRequest, RunView>;
+  /** The newest runs first; active=1: only those that have not ended. */
+  "GET /runs": Route<undefined, RunView[], { limit?: number; active?: "1" }>;
+  /** :id is a run id or a unique prefix of one. */
+  "GET /runs/:id": Route<undefined, RunView>;
+  "POST /runs/:id/cancel": Route<undefined, RunView>;
+  /** `cctask notify` inside a run: needs `authorization: Bearer <the run's token>`. */
+  "POST /runs/:id/notify": Route<AgentUpdate, AgentUpdateReceipt>;
+  "GET /runs/:id/notifications": Route<undefined, NotificationView[]>;
+  /** --validate-only: resolves the routing, starts nothing. */
+  "POST /routing/validate": Route<ValidateRoutingRequest, RoutingReport>;
+  "GET /sessions": Route<undefined, SessionView[], SessionsQuery>;
+  /** :key is a session id or a label. */
+  "GET /sessions/:key": Route<undefined, SessionDetail>;
+  "POST /sessions/:key/label": Route<{ label: string | null }, SessionView>;
+  /** :id is the exact session id, never a label. */
+  "POST /sessions/:id/forget": Route<undefined, SessionView>;
+  "POST /sessions/import": Route<ImportRequest, ImportResult>;
+  /** The event stream; the `last-event-id` header (or after=) resumes after that event. */
+  "GET /events": Route<undefined, EventStream, { run?: string; after?: number }>;
+}
 
-/** POST /routing/validate: what --validate-only asks. */
-export const ValidateRoutingSchema = z
-  .object({
-    routing: RoutingPayloadSchema,
-    completionMode: z.enum(["single", "iterate"]),
-    maxIterations: z.number().int().positive().nullable(),
-    /** --notify targets given with --session. */
-    notify: z.array(z.string()),
-    allowOfflineDelivery: z.boolean(),
-    /** The credentials in the launcher's environment, handed to the daemon as a launch does. */
-    secrets: z.record(z.string(), z.string()).optional(),
-  })
-  .strict();
-export type ValidateRoutingRequest = z.infer<typeof ValidateRoutingSchema>;
+export type RouteKey = keyof ApiRoutes;
+
+/**
+ * Every route, at run time (for the daemon's router and the tests that hold it to ApiRoutes).
+ * The check below fails to compile when a route of ApiRoutes is missing here.
+ */
+export const ROUTE_KEYS = [
+  "GET /health",
+  "POST /shutdown",
+  "POST /runs",
+  "GET /runs",
+  "GET /runs/:id",
+  "POST /runs/:id/cancel",
+  "POST /runs/:id/notify",
+  "GET /runs/:id/notifications",
+  "POST /routing/validate",
+  "GET /sessions",
+  "GET /sessions/:key",
+  "POST /sessions/:key/label",
+  "POST /sessions/:id/forget",
+  "POST /sessions/import",
+  "GET /events",
+] as const satisfies readonly RouteKey[];
+const allRoutesListed: Exclude<RouteKey, (typeof ROUTE_KEYS)[number]> extends never ? true : false = true;
+void allRoutesListed;
+
+type PathOf<K extends RouteKey> = K extends `${string} ${infer P}` ? P : never;
+type ParamsOfPath<P extends string> = P extends `${string}/:${infer Name}/${infer Rest}`
+  ? { [N in Name]: string } & ParamsOfPath<`/${Rest}`>
+  : P extends `${string}/:${infer Name}`
+    ? { [N in Name]: string }
+    : Record<never, never>;
+
+/** The path parameters of a route, by name (e.g. { id } for "GET /runs/:id"). */
+export type RouteParams<K extends RouteKey> = ParamsOfPath<PathOf<K>>;
+export type RouteQuery<K extends RouteKey> = ApiRoutes[K]["query"];
+/** What a caller gives for a route: its path parameters and its query, in one object. */
+export type RouteInput<K extends RouteKey> = RouteParams<K> & RouteQuery<K>;
+export type RouteBody<K extends RouteKey> = ApiRoutes[K]["body"];
+export type RouteResponse<K extends RouteKey> = ApiRoutes[K]["response"];
+/** The routes that answer one JSON body (all but the event stream). */
+export type JsonRouteKey = {
+  [K in RouteKey]: RouteResponse<K> extends EventStream ? never : K;
+}[RouteKey];
+
+/** GET /sessions: the registry's filters (hours: 0 for all time; 72 when absent). */
+export interface SessionsQuery {
+  hours?: string;
+  label?: string;
+  project?: string;
+  status?: string;
+}
+
+/** POST /runs/:id/notify: the agent's update, and how many targets it was queued for. */
+export interface AgentUpdate {
+  text: string;
+}
+export interface AgentUpdateReceipt {
+  targets: number;
+}
 
 /** The --validate-only report: the original's fields (seed-behaviour.md §4), then cctask's own. */
 export interface RoutingReport {
@@ -234,23 +233,6 @@ export interface SessionDetail extends SessionView {
   runList: RunView[];
 }
 
-/** One entry of the original skill's ~/.openclaw/claude_sessions.json, normalised by the CLI. */
-export const ImportEntrySchema = z
-  .object({
-    sessionId: z.string().min(1),
-    label: z.string().nullable(),
-    projectDir: z.string().min(1),
-    taskSummary: z.string(),
-    status: z.string().min(1),
-    createdAt: z.number().int(),
-    lastUsedAt: z.number().int(),
-    origin: z.string().nullable(),
-    outputFile: z.string().nullable(),
-    costUsd: z.number().nullable(),
-  })
-  .strict();
-export const ImportRequestSchema = z.object({ entries: z.array(ImportEntrySchema) }).strict();
-export type ImportRequest = z.infer<typeof ImportRequestSchema>;
 export interface ImportResult {
   added: number;
   updated: number;
@@ -283,7 +265,10 @@ export interface Health {
   storageProblem?: string | null;
 }
 
-/** "routing": a routing refusal, printed verbatim (❌ Invalid routing: … / ❌ Unsafe routing blocked: …). */
+/**
+ * What every route answers on failure. "routing": a routing refusal, printed verbatim
+ * (❌ Invalid routing: … / ❌ Unsafe routing blocked: …).
+ */
 export type ApiErrorKind = ErrorKind;
 export interface ApiErrorBody {
   error: { kind: ApiErrorKind; message: string };

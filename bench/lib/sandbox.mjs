@@ -141,10 +141,14 @@ function runGroups(home) {
   }
 }
 
-/** Waits for a run to end, through the daemon's long-poll. */
+/** Waits for a run to end: its run.ended event on the daemon's stream (replayed when it has already ended). */
 export async function waitEnded(client, id) {
-  for (;;) {
-    const v = await client.waitOnce(id, 60_000);
-    if (v.endedAt !== null) return v;
+  const stop = new AbortController();
+  try {
+    for await (const e of client.events({ runId: id, after: 0, signal: stop.signal }))
+      if (e.type === "run.ended") return await client.get(id);
+  } finally {
+    stop.abort();
   }
+  throw new Error(`the event stream of run ${id} ended before the run did`);
 }

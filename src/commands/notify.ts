@@ -39,15 +39,7 @@ export async function notifyCommand(argv: string[], io: CommandIo): Promise<numb
       "cctask notify works only inside a cctask run (CCTASK_RUN_ID / CCTASK_RUN_TOKEN are not set)",
     );
   const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
-  const r = await client.call<{ targets: number }>(
-    "POST",
-    `/runs/${encodeURIComponent(runId)}/notify`,
-    { text },
-    0,
-    {
-      authorization: `Bearer ${token}`,
-    },
-  );
+  const r = await client.notify(runId, token, text);
   io.out(`update queued for ${r.targets} target(s)`);
   return 0;
 }
@@ -64,10 +56,7 @@ export async function notificationsCommand(argv: string[], io: CommandIo): Promi
   if (!id) throw new UsageError("cctask notifications needs a run id (see cctask list)");
   const client = await connectDaemon(stateDir(io.env), { autostart: true, warn: io.err });
   const run = await client.get(id);
-  const list = await client.call<NotificationView[]>(
-    "GET",
-    `/runs/${encodeURIComponent(run.id)}/notifications`,
-  );
+  const list = await client.notifications(run.id);
   if (args.values.json) io.out(JSON.stringify(list));
   else if (list.length === 0)
     io.out(
@@ -79,7 +68,7 @@ export async function notificationsCommand(argv: string[], io: CommandIo): Promi
   return 0;
 }
 
-function formatNotification(n: NotificationView): string {
+export function formatNotification(n: NotificationView): string {
   const when = (n.deliveredAt ?? n.createdAt).slice(11, 19);
   const tries = n.attempts > 1 ? ` after ${n.attempts} attempts` : "";
   const why = n.error && n.state !== "delivered" ? ` — ${n.error}` : "";

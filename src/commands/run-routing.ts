@@ -50,8 +50,15 @@ function digits(flag: string, raw: string | undefined, what: string): string | n
   return v;
 }
 
-/** The routing part of a run request, or null without --session (other routing flags then refused). */
-export function buildRouting(args: Parsed, env: NodeJS.ProcessEnv): RoutingPayload | null {
+/**
+ * The routing part of a run request, or null without --session (other routing flags then refused).
+ * @param name how the caller names the session key in a message (a flag, or an MCP tool's argument)
+ */
+export function buildRouting(
+  args: Parsed,
+  env: NodeJS.ProcessEnv,
+  name = "--session",
+): RoutingPayload | null {
   const v = args.values;
   const session = str(v.session)?.trim();
   const companions = Object.keys(ROUTING_OPTIONS).filter(
@@ -59,9 +66,7 @@ export function buildRouting(args: Parsed, env: NodeJS.ProcessEnv): RoutingPaylo
   );
   if (session === undefined || session === "") {
     if (session === "")
-      throw new UsageError(
-        '--session is empty; pass an OpenClaw session key, e.g. --session "agent:main:main"',
-      );
+      throw new UsageError(`${name} is empty; pass an OpenClaw session key, e.g. ${name} "agent:main:main"`);
     if (companions.length > 0)
       throw new UsageError(
         `--${companions[0]} only applies with --session KEY (the OpenClaw session to route to); pass --session, or use --notify TARGET instead`,

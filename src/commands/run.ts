@@ -3,24 +3,22 @@
  * to the daemon (starting it if needed), and print the launch receipt.
  */
 import { readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { rootRefusal } from "../agents/claude/command.js";
+import { resolve } from "node:path";
 import { connectDaemon, ensureStateDir } from "../client.js";
 import { errorMessage, RoutingRefusal, UsageError } from "../errors.js";
 import { describeBytes, TASK_MAX_BYTES, TIMEOUT_MAX_SECONDS, TIMEOUT_MIN_SECONDS } from "../limits.js";
-import { formatTarget, parseTarget } from "../notify/targets.js";
-import { projectDirProblem } from "../project-dir.js";
 import type { RunView, SubmitRequest } from "../protocol.js";
-import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES } from "../run-spec.js";
-import { configPath, stateDir, statePath } from "../state-dir.js";
+import { PERMISSION_MODES } from "../run-spec.js";
+import { configPath, stateDir } from "../state-dir.js";
 import { escapeControl, quoted } from "../text.js";
 import { formatDuration } from "../units.js";
-import { type Parsed, parseCommandArgs, positiveNumber, str, timeoutSeconds, wholeNumber } from "./args.js";
+import { type Parsed, parseCommandArgs, str } from "./args.js";
 import { exitCodeFor } from "./exit-status.js";
 import { stateLabel } from "./format.js";
 import type { CommandIo } from "./io.js";
+import { buildRunRequest, CLI_NAMES, refuseRootWithoutSandbox } from "./run-request.js";
 import { buildRouting, ROUTING_HELP, ROUTING_OPTIONS, validateOnly } from "./run-routing.js";
-import { checkTaskSize, decodeTask } from "./task-text.js";
+import { checkTaskSize, decodeTask, refuseEmptyTask } from "./task-text.js";
 
 export const RUN_HELP = `Usage: cctask run --task "TEXT" [--project DIR] [options] [-- CLAUDE_ARGS…]
 
@@ -121,13 +119,12 @@ async function exposedConfigWarning(home: string): Promise<string | null> {
 
 async function launch(args: Parsed, io: CommandIo, home: string): Promise<number> {
   const req = await buildRequest(args, io, home);
-  const refusal = rootRefusal(req.permissionMode, req.env, process.getuid?.() ?? null);
-  if (refusal) throw new UsageError(refusal);
+  refuseRootWithoutSandbox(req);
 
   // A health check first: a daemon found stopping (its connection reset) is replaced before the
-  // submit, which is never sent twice.
+  // submit. The submit carries the request's idempotency key, so asking again is safe.
   const client = await connectDaemon(home, { autostart: true });
-  const receipt = await client.submit(req);
+  const receipt = await client.submit(req, submitDeadline(io.env));
   if (!args.values.wait) {
     io.out(args.values.json ? JSON.stringify(receipt) : formatReceipt(receipt));
     return exitCodeFor(receipt);
@@ -140,69 +137,39 @@ async function launch(args: Parsed, io: CommandIo, home: string): Promise<number
   return exitCodeFor(end);
 }
 
+/** CCTASK_SUBMIT_DEADLINE_MS shortens the launch deadline, for testing the give-up path only. */
+function submitDeadline(env: NodeJS.ProcessEnv): number | undefined {
+  const ms = Number(env.CCTASK_SUBMIT_DEADLINE_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : undefined;
+}
+
 async function buildRequest(args: Parsed, io: CommandIo, home: string): Promise<SubmitRequest> {
   const v = args.values;
   const task = await readTask(str(v.task), str(v["task-file"]), io);
-  const projectRaw = str(v.project);
-  if (projectRaw !== undefined && projectRaw.trim() === "")
-    throw new UsageError("--project is empty; pass a directory, e.g. --project ~/projects/app");
-  const projectDir = projectRaw
-    ? resolve(io.cwd, expandHome(projectRaw, io.env))
-    : statePath(home, "scratch");
-  const createProject = Boolean(v["create-project"]) || projectRaw === undefined;
-  const problem = projectDirProblem(projectDir, createProject);
-  if (problem) throw new UsageError(problem);
-
-  const permissionMode = str(v["permission-mode"]) ?? DEFAULT_PERMISSION_MODE;
-  if (!(PERMISSION_MODES as readonly string[]).includes(permissionMode))
-    throw new UsageError(
-      `--permission-mode must be one of ${PERMISSION_MODES.join(", ")}; got "${permissionMode}"`,
-    );
-  const resume = str(v.resume);
-  if (resume !== undefined && resume.trim() === "")
-    throw new UsageError(
-      "--resume is empty; pass the session id printed by an earlier run (cctask status RUN shows it)",
-    );
-  const output = str(v.output);
-  const completionMode = str(v["completion-mode"]) ?? "single";
-  if (completionMode !== "single" && completionMode !== "iterate")
-    throw new UsageError(`--completion-mode must be single or iterate, got "${completionMode}"`);
-  const notify = ((v.notify as string[] | undefined) ?? []).map((t) => formatTarget(parseTarget(t)));
-  const heartbeatMode = str(v["heartbeat-mode"]) ?? null;
-  if (heartbeatMode !== null && heartbeatMode !== "edit" && heartbeatMode !== "post")
-    throw new UsageError(`--heartbeat-mode must be edit or post, got "${heartbeatMode}"`);
-  const maxIterations = wholeNumber("--max-iterations", str(v["max-iterations"]), {
-    min: 1,
-    max: 10_000,
-    unit: "runs",
-    example: "5",
-  });
-
-  return {
-    task,
-    projectDir,
-    projectExplicit: projectRaw !== undefined,
-    createProject,
-    timeoutSeconds: timeoutSeconds("--timeout", str(v.timeout)),
-    resume: resume?.trim() ?? null,
-    sessionLabel: str(v["session-label"]) ?? null,
-    model: str(v.model) ?? null,
-    outputFile: output ? resolve(io.cwd, expandHome(output, io.env)) : null,
-    maxBudgetUsd: positiveNumber("--max-budget-usd", str(v["max-budget-usd"]), "US dollars"),
-    permissionMode,
-    completionMode,
-    maxIterations,
-    notify,
-    heartbeatMode,
-    allowOfflineDelivery: Boolean(v["allow-offline-delivery"]),
-    umask: process.umask(),
-    extraArgs: args.rest,
-    claudeBin: null, // the daemon resolves it with this environment and its config
-    cwd: io.cwd,
-    env: stringEnv(io.env),
-    waitInit: Boolean(v["wait-init"]),
-    routing: buildRouting(args, io.env),
-  };
+  return buildRunRequest(
+    {
+      task,
+      project: str(v.project),
+      createProject: Boolean(v["create-project"]),
+      timeout: str(v.timeout),
+      resume: str(v.resume),
+      label: str(v["session-label"]),
+      model: str(v.model),
+      output: str(v.output),
+      maxBudgetUsd: str(v["max-budget-usd"]),
+      permissionMode: str(v["permission-mode"]),
+      completionMode: str(v["completion-mode"]),
+      maxIterations: str(v["max-iterations"]),
+      notify: (v.notify as string[] | undefined) ?? [],
+      heartbeatMode: str(v["heartbeat-mode"]),
+      allowOfflineDelivery: Boolean(v["allow-offline-delivery"]),
+      waitInit: Boolean(v["wait-init"]),
+      extraArgs: args.rest,
+      routing: () => buildRouting(args, io.env),
+    },
+    CLI_NAMES,
+    { home, cwd: io.cwd, env: io.env },
+  );
 }
 
 async function readTask(task: string | undefined, file: string | undefined, io: CommandIo): Promise<string> {
@@ -233,22 +200,11 @@ async function readTask(task: string | undefined, file: string | undefined, io: 
       'no task given; pass it with --task "…", --task-file FILE, or --task - to read standard input',
     );
   }
-  if (text.trim() === "") {
-    const from =
-      file !== undefined ? `the task file ${quoted(file)}` : task === "-" ? "standard input" : "--task";
-    throw new UsageError(`the task is empty (from ${from}); say what Claude should do`);
-  }
+  refuseEmptyTask(
+    text,
+    file !== undefined ? `the task file ${quoted(file)}` : task === "-" ? "standard input" : "--task",
+  );
   return text;
-}
-
-function expandHome(p: string, env: NodeJS.ProcessEnv): string {
-  return p === "~" || p.startsWith("~/") ? join(env.HOME ?? "", p.slice(1)) : p;
-}
-
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
-  return out;
 }
 
 export function formatReceipt(v: RunView): string {

@@ -105,7 +105,7 @@ function formatSession(s: SessionView): string {
   return lines.join("\n");
 }
 
-function formatSessions(list: SessionView[]): string {
+export function formatSessions(list: SessionView[]): string {
   if (list.length === 0) return "no sessions in this period (try --hours 0 for all)";
   const rows = list.map((s) => [
     s.sessionId,

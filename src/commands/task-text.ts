@@ -42,3 +42,8 @@ function firstInvalidUtf8(b: Buffer): number {
   while (i < b.length && b[i] === again[i]) i++;
   return i;
 }
+
+/** The task must say something: blank text is refused, naming where it came from. */
+export function refuseEmptyTask(text: string, from: string): void {
+  if (text.trim() === "") throw new UsageError(`the task is empty (from ${from}); say what Claude should do`);
+}

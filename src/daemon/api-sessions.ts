@@ -1,6 +1,7 @@
 /** The /sessions routes of the local API: the registry, read and edited. */
 import { NotFoundError, UsageError } from "../errors.js";
-import { ImportRequestSchema, type ImportResult, type SessionDetail, type SessionView } from "../protocol.js";
+import type { ImportResult, SessionDetail, SessionsQuery, SessionView } from "../protocol.js";
+import { ImportRequestSchema } from "../protocol-schemas.js";
 import { runsOfSession } from "../store/runs.js";
 import {
   forgetSession,
@@ -16,7 +17,10 @@ import { publish } from "./publish.js";
 import type { Supervisor } from "./supervisor.js";
 import { toRunView, toSessionView } from "./view.js";
 
-export function listSessionViews(ctx: DaemonContext, q: URLSearchParams): SessionView[] {
+export function listSessionViews(
+  ctx: DaemonContext,
+  q: { get(name: keyof SessionsQuery): string | null },
+): SessionView[] {
   const hours = q.get("hours");
   const h = hours === null ? 72 : Number(hours);
   if (!Number.isFinite(h) || h < 0)

@@ -6,13 +6,8 @@
 import { readFileSync } from "node:fs";
 import { extractFinalText } from "../agents/claude/final-text.js";
 import { UsageError } from "../errors.js";
-import {
-  ChannelRegistry,
-  formatTarget,
-  type NotificationContent,
-  parseTarget,
-  type Target,
-} from "../notify/index.js";
+import type { NotificationContent, Target } from "../notification.js";
+import { ChannelRegistry, formatTarget, parseTarget } from "../notify/index.js";
 import {
   finalMessage,
   heartbeatMessage,
@@ -137,7 +132,7 @@ export class Notifier {
 
   /** Refuses, before anything starts, a target this daemon could not deliver to. */
   async validateTargets(raw: string[], allowOffline: boolean): Promise<string[]> {
-    const targets: Target[] = raw.map(parseTarget);
+    const targets: Target[] = raw.map((t) => parseTarget(t));
     this.creds = null; // a launch checks against the credentials as they are now
     for (const t of targets) {
       const ch = this.registry.channelFor(t);

@@ -108,6 +108,7 @@ export function submitRun(
       taskSummary: summarize(req.task),
       spec,
       notifyTokenHash: hashToken(runToken),
+      submitKey: req.idempotencyKey ?? null,
       now: Date.now(),
     });
     publish(ctx, { type: "run.state", runId: id, state: "queued", task: row.taskSummary, projectDir });

@@ -7,14 +7,6 @@
 
 import type { NotificationContent, SendResult, Target } from "../notification.js";
 
-export type {
-  DeliveryFailure,
-  NotificationContent,
-  NotificationKind,
-  SendResult,
-  Target,
-} from "../notification.js";
-
 export interface SendRequest {
   target: Target;
   content: NotificationContent;

@@ -5,7 +5,8 @@
  */
 
 import { errorMessage } from "../errors.js";
-import type { Channel, SendRequest, SendResult } from "./channel.js";
+import type { SendResult } from "../notification.js";
+import type { Channel, SendRequest } from "./channel.js";
 
 /** How much of a final message's quote is echoed; the full text is in the run's files. */
 const QUOTE_LINES = 5;

@@ -4,14 +4,15 @@
  */
 import { appendFileSync } from "node:fs";
 import { errorMessage } from "../errors.js";
+import type { Target } from "../notification.js";
 import type { Credentials } from "../openclaw/credentials.js";
-import type { Channel, Target } from "./channel.js";
+import type { Channel } from "./channel.js";
 import { ConsoleChannel } from "./console.js";
 import { OpenClawChannel } from "./openclaw.js";
 import { TelegramChannel } from "./telegram.js";
 import { WebhookChannel } from "./webhook.js";
 
-export type { Channel, NotificationContent, Target } from "./channel.js";
+export type { Channel } from "./channel.js";
 export { formatTarget, parseTarget, TARGET_HELP } from "./targets.js";
 
 export class ChannelRegistry {

@@ -2,11 +2,12 @@
  * What each notification says, from a RunView, independent of channel. The original's messages
  * are the baseline (seed-behaviour §7); channels escape and lay them out.
  */
+
+import type { NotificationContent } from "../notification.js";
 import type { RunView } from "../protocol.js";
 import { STATE_ICONS } from "../run-state.js";
 import { escapeControl } from "../text.js";
 import { formatCost, formatDuration, formatTokens } from "../units.js";
-import type { NotificationContent } from "./channel.js";
 
 const PROMPT_PREVIEW = 3500;
 

@@ -5,8 +5,10 @@
  * light Markdown. It also chunks at 4000 characters; we stay under that so a notification is one
  * message with one remote id (details.messageId).
  */
+
+import type { DeliveryFailure, NotificationContent, SendResult } from "../notification.js";
 import { type GatewayEndpoint, invokeTool } from "../openclaw/gateway.js";
-import type { Channel, DeliveryFailure, NotificationContent, SendRequest, SendResult } from "./channel.js";
+import type { Channel, SendRequest } from "./channel.js";
 
 /** OpenClaw's default textChunkLimit. */
 export const OPENCLAW_MESSAGE_LIMIT = 4000;

@@ -7,6 +7,7 @@
 
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { NotificationKind, SendResult, Target } from "../notification.js";
 import type { Db } from "../store/db.js";
 import {
   heartbeatCard,
@@ -22,7 +23,7 @@ import {
   releaseHeld,
   supersedeIfStale,
 } from "../store/notifications.js";
-import type { Channel, NotificationKind, SendResult, Target } from "./channel.js";
+import type { Channel } from "./channel.js";
 import { Pacer, rateFor } from "./pacer.js";
 import { Recovery } from "./recovery.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";

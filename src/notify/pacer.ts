@@ -3,7 +3,7 @@
  * a second per chat and twenty a minute per group. A burst of three lets a short run's launch,
  * session and final go out together; a 429's retry_after closes the destination until then.
  */
-import type { Target } from "./channel.js";
+import type { Target } from "../notification.js";
 
 interface Bucket {
   tokens: number;

@@ -6,7 +6,7 @@
  * after it ends, however long the backoff grew, and the service sees one request per destination
  * per interval, not one per waiting notification.
  */
-import type { DeliveryFailure } from "./channel.js";
+import type { DeliveryFailure } from "../notification.js";
 import { nextStreak } from "./retry-policy.js";
 
 export const PROBE_INTERVAL_MS = 2000;

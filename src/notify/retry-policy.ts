@@ -6,7 +6,7 @@
  * The exponent counts only the consecutive failures of the same kind: a run of 429s (each already
  * waited out) does not make the first 500 after it wait as if it were the sixth.
  */
-import type { DeliveryFailure } from "./channel.js";
+import type { DeliveryFailure } from "../notification.js";
 
 export interface RetryPolicy {
   baseDelayMs: number;

@@ -4,8 +4,8 @@
  * with the value and the fix, never a silently different destination.
  */
 import { UsageError } from "../errors.js";
+import type { Target } from "../notification.js";
 import { quoted } from "../text.js";
-import type { Target } from "./channel.js";
 
 const CHAT_ID = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
 const THREAD_ID = /^[1-9]\d{0,9}$/; // Telegram topic ids start at 1
@@ -16,9 +16,10 @@ const ACCOUNT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 export const TARGET_HELP =
   "telegram:<chatId>, telegram:<chatId>:topic:<threadId>, openclaw:<channel>:<target>, webhook:<https-url>, console";
 
-export function parseTarget(raw: string): Target {
+/** @param name how the caller names the target in a message (a flag, or an MCP tool's argument) */
+export function parseTarget(raw: string, name = "--notify"): Target {
   const s = raw.trim();
-  const bad = (why: string) => new UsageError(`--notify ${quoted(raw)}: ${why}. Targets: ${TARGET_HELP}`);
+  const bad = (why: string) => new UsageError(`${name} ${quoted(raw)}: ${why}. Targets: ${TARGET_HELP}`);
   if (s === "console") return { scheme: "console" };
   const colon = s.indexOf(":");
   const scheme = colon < 0 ? s : s.slice(0, colon);

@@ -3,8 +3,8 @@
  * (ok, or a *remote* refusal with its error_code, description and retry_after) or it did not
  * (*network*). Classified by code, never by description text (tdlib/telegram-bot-api#863).
  */
-import { mayHaveReachedPeer } from "../http.js";
-import type { DeliveryFailure } from "./channel.js";
+import { isRetryableStatus } from "../http.js";
+import type { DeliveryFailure } from "../notification.js";
 
 export type ApiAnswer = { ok: true; result: unknown } | { ok: false; failure: DeliveryFailure };
 
@@ -48,24 +48,6 @@ export function classifyReply(method: string, reply: RawReply, token: string): A
   return { ok: false, failure: { kind: "network", message, maybeDelivered: reply.status === 504 } };
 }
 
-/** A failure where no answer arrived (refused, reset, timed out, DNS). */
-export function describeNetworkError(method: string, host: string, err: unknown, token: string): ApiAnswer {
-  const code = (err as { code?: unknown } | null)?.code;
-  const text = err instanceof Error ? err.message : String(err);
-  const detail = typeof code === "string" && !text.includes(code) ? `${code}: ${text}` : text;
-  const message = redactToken(`Telegram ${method}: no answer from ${host} (${detail})`, token);
-  return { ok: false, failure: { kind: "network", message, maybeDelivered: mayHaveReachedPeer(err) } };
-}
-
-/**
- * 429 and 5xx may work later; every other 4xx will not for this message or target
- * (401 token, 403 blocked/kicked, 400 chat or thread not found, too long, bad markup…).
- */
-export function isPermanentStatus(status: number): boolean {
-  if (status === 429 || status === 408) return false;
-  return status >= 400 && status < 500;
-}
-
 export function isParseEntitiesError(failure: DeliveryFailure): boolean {
   return (
     failure.kind === "remote" && failure.status === 400 && /can't parse entities/i.test(failure.description)
@@ -91,7 +73,7 @@ function remote(status: number, description: string, retryAfterSeconds: number |
     status,
     description,
     retryAfterSeconds,
-    permanent: isPermanentStatus(status),
+    permanent: !isRetryableStatus(status),
   };
   return { ok: false, failure };
 }

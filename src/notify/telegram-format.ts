@@ -3,7 +3,7 @@
  * layout as plain text, for resending once when Telegram cannot parse the markup. Both come from
  * one layout, so chunk i of either shows the same characters.
  */
-import type { NotificationContent } from "./channel.js";
+import type { NotificationContent } from "../notification.js";
 import { type Chunk, DEFAULT_MAX_CHUNKS, layoutChunks, type Span } from "./telegram-layout.js";
 
 export { CHUNK_BUDGET, DEFAULT_MAX_CHUNKS } from "./telegram-layout.js";

@@ -1,10 +1,10 @@
 /**
- * One Bot API call over node:http(s) with a hard deadline, so a hung connection can never block
- * the outbox, and so every way of failing is ours to describe (without the token in the URL).
+ * One Bot API call: a JSON POST through the shared HTTP client (http.ts: a hard deadline, so a
+ * hung connection can never block the outbox), its answer classified the Telegram way, and the
+ * token, which travels in the URL, scrubbed from every text kept.
  */
-import http from "node:http";
-import https from "node:https";
-import { type ApiAnswer, classifyReply, describeNetworkError, type RawReply } from "./telegram-errors.js";
+import { exchangeHttp, networkFailure } from "../http.js";
+import { type ApiAnswer, classifyReply, redactToken } from "./telegram-errors.js";
 
 export interface BotApiConfig {
   token: string;
@@ -17,56 +17,21 @@ export interface BotApiConfig {
 const MAX_BODY_BYTES = 1 << 20;
 
 export async function callBotApi(config: BotApiConfig, method: string, params: object): Promise<ApiAnswer> {
-  let url: URL;
-  try {
-    url = new URL(`${config.apiRoot}/bot${config.token}/${method}`);
-  } catch (err) {
-    return describeNetworkError(method, "an invalid apiRoot", err, config.token);
-  }
-  try {
-    return classifyReply(method, await postJson(url, params, config.timeoutMs), config.token);
-  } catch (err) {
-    return describeNetworkError(method, url.host, err, config.token);
-  }
-}
-
-function postJson(url: URL, params: object, timeoutMs: number): Promise<RawReply> {
-  const payload = Buffer.from(JSON.stringify(params), "utf8");
-  const transport = url.protocol === "https:" ? https : http;
-  return new Promise<RawReply>((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-    };
-    const req = transport.request(
-      url,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json", "content-length": payload.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-        });
-        res.on("end", () => {
-          const body = Buffer.concat(chunks).toString("utf8");
-          settle(() => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        res.on("error", (err) => settle(() => reject(err)));
-      },
-    );
-    const timer = setTimeout(() => {
-      const err = Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: "ETIMEDOUT" });
-      settle(() => reject(err));
-      req.destroy(err);
-    }, timeoutMs);
-    req.on("error", (err) => settle(() => reject(err)));
-    req.end(payload);
+  const exchange = await exchangeHttp({
+    method: "POST",
+    url: `${config.apiRoot}/bot${config.token}/${method}`,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(params),
+    timeoutMs: config.timeoutMs,
+    peer: "the Bot API",
+    maxBodyBytes: MAX_BODY_BYTES,
   });
+  if (exchange.answered)
+    return classifyReply(
+      method,
+      { status: exchange.answer.status, body: exchange.answer.text },
+      config.token,
+    );
+  const failure = networkFailure(exchange, `Telegram ${method}: `);
+  return { ok: false, failure: { ...failure, message: redactToken(failure.message, config.token) } };
 }

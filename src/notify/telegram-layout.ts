@@ -4,7 +4,7 @@
  * HTML and plain renderings of a chunk show exactly the same text (telegram.md §4). A chunk's
  * visible length is the sum of its spans' lengths (UTF-16 units, what Telegram counts).
  */
-import type { NotificationContent } from "./channel.js";
+import type { NotificationContent } from "../notification.js";
 
 export type SpanStyle = "plain" | "bold" | "italic" | "quote";
 export interface Span {

@@ -4,8 +4,10 @@
  * data for the retry policy. A wrong thread is a failure, never a silent post to the main chat
  * (telegram.md §5). No retries happen here.
  */
+
+import type { SendResult, Target } from "../notification.js";
 import { DEFAULT_API_ROOT } from "../notification.js";
-import type { Channel, SendRequest, SendResult, Target } from "./channel.js";
+import type { Channel, SendRequest } from "./channel.js";
 import { type ApiAnswer, isNotModifiedError, isParseEntitiesError, redactToken } from "./telegram-errors.js";
 import { renderTelegram, renderTelegramPlain } from "./telegram-format.js";
 import { type BotApiConfig, callBotApi } from "./telegram-http.js";

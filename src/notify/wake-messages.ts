@@ -3,7 +3,7 @@
  * seed-behaviour.md §7.9) and a visible notice when the agent could not be woken, or may not have
  * been, saying where the result is.
  */
-import type { NotificationContent } from "./channel.js";
+import type { NotificationContent } from "../notification.js";
 
 export function traceMessage(tag: string, text: string): NotificationContent {
   const line = `[TRACE][TECH]${tag} ${text}`;

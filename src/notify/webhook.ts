@@ -5,8 +5,9 @@
  */
 import { createHmac } from "node:crypto";
 import { UsageError } from "../errors.js";
-import { exchangeHttp, isRetryableStatus, parseRetryAfter } from "../http.js";
-import type { Channel, NotificationKind, SendRequest, SendResult } from "./channel.js";
+import { exchangeHttp, isRetryableStatus, networkFailure, parseRetryAfter } from "../http.js";
+import type { NotificationKind, SendResult } from "../notification.js";
+import type { Channel, SendRequest } from "./channel.js";
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
@@ -108,10 +109,7 @@ export class WebhookChannel implements Channel {
       timeoutMs: this.opts.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
       peer: "the webhook",
     });
-    if (!exchange.answered) {
-      const { message, maybeDelivered } = exchange;
-      return { ok: false, failure: { kind: "network", message, maybeDelivered } };
-    }
+    if (!exchange.answered) return { ok: false, failure: networkFailure(exchange) };
     const { status, text } = exchange.answer;
     if (status >= 200 && status < 300) return { ok: true, remoteId: null };
     const snippet = text.trim().slice(0, 200);

@@ -6,7 +6,14 @@
  * never appears in any message.
  */
 
-import { exchangeHttp, type HttpAnswer, isRetryableStatus, parseJsonBody, parseRetryAfter } from "../http.js";
+import {
+  exchangeHttp,
+  type HttpAnswer,
+  isRetryableStatus,
+  networkFailure,
+  parseJsonBody,
+  parseRetryAfter,
+} from "../http.js";
 import type { DeliveryFailure } from "../notification.js";
 
 export interface GatewayEndpoint {
@@ -107,10 +114,7 @@ export async function invokeTool(
     timeoutMs: opts.timeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
     peer: PEER,
   });
-  if (!exchange.answered) {
-    const { message, maybeDelivered } = exchange;
-    return { ok: false, failure: { kind: "network", message, maybeDelivered } };
-  }
+  if (!exchange.answered) return { ok: false, failure: networkFailure(exchange) };
   return judgeToolAnswer(exchange.answer);
 }
 

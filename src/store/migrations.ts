@@ -99,4 +99,8 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX events_run ON events(run_id, id);
    CREATE INDEX events_at ON events(at);`,
+  // 7: the idempotency key a launch was sent with, so a launch asked again (its connection reset,
+  // the daemon restarted in between) is answered with the run it started, not a second one
+  `ALTER TABLE runs ADD COLUMN submit_key TEXT;
+   CREATE UNIQUE INDEX runs_submit_key ON runs(submit_key);`,
 ];

@@ -100,12 +100,14 @@ export function insertRun(
     taskSummary: string;
     spec: RunSpec;
     notifyTokenHash: string | null;
+    /** The launch's idempotency key (SubmitRequest.idempotencyKey), if it was sent one. */
+    submitKey?: string | null;
     now: number;
   },
 ): RunRow {
   db.prepare(
-    `INSERT INTO runs (id, state, created_at, updated_at, project_dir, task_summary, spec, resume_id, notify_token_hash)
-     VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO runs (id, state, created_at, updated_at, project_dir, task_summary, spec, resume_id, notify_token_hash, submit_key)
+     VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     r.id,
     r.now,
@@ -115,8 +117,15 @@ export function insertRun(
     JSON.stringify(r.spec),
     r.spec.resume,
     r.notifyTokenHash,
+    r.submitKey ?? null,
   );
   return getRun(db, r.id)!;
+}
+
+/** The run a launch with this idempotency key started, if any. */
+export function findRunBySubmitKey(db: Db, key: string): RunRow | null {
+  const r = db.prepare("SELECT * FROM runs WHERE submit_key = ?").get(key) as RawRow | undefined;
+  return r ? fromRaw(r) : null;
 }
 
 export function getRun(db: Db, id: string): RunRow | undefined {

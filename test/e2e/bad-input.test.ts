@@ -264,6 +264,23 @@ describe("cctask run refuses bad input before anything starts", () => {
     const bad = await sb.cli(["wait", "../etc"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/"\.\.\/etc" is not a run id/);
+    // Dot segments are ids like any other, not paths that URL rules resolve to another route.
+    for (const [cmd, id] of [
+      ["status", "."],
+      ["result", ".."],
+      ["cancel", "."],
+    ]) {
+      const r = await sb.cli([cmd!, id!]);
+      expect(r.stderr).toBe(
+        `cctask ${cmd}: "${id}" is not a run id; run ids look like 3f9a1c2b (see cctask list)\n`,
+      );
+      expect(r.code).toBe(2);
+    }
+    const long = await sb.cli(["status", "a".repeat(100_000)]);
+    expect(long.stderr).toBe(
+      `cctask status: "${"a".repeat(40)}…" (100000 characters) is not an id, key or label cctask knows: those are at most 1000 characters. cctask list and cctask sessions show them.\n`,
+    );
+    expect(long.code).toBe(2);
     const cmd = await sb.cli(["frob"]);
     expect(cmd.code).toBe(2);
     expect(cmd.stderr).toMatch(/unknown command "frob"/);

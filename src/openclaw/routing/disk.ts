@@ -10,8 +10,9 @@
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { errorMessage } from "../../errors.js";
+import { openSqlite } from "../../store/sqlite.js";
 import { asObject, type SessionInfo, type TopicTranscript, toSessionInfo } from "./session-info.js";
 
 export interface DiskStore {
@@ -151,7 +152,7 @@ function readSqlite(path: string, out: DiskStore): void {
   }
   let db: Database.Database | null = null;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openSqlite(path, { readonly: true, fileMustExist: true });
     let sql: string;
     if (hasTable(db, "session_nodes")) {
       const valid = hasColumn(db, "session_nodes", "entry_valid") ? "entry_valid = 1" : "entry_json <> '{}'";

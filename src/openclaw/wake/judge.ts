@@ -3,8 +3,7 @@
  * woken (confirmed), failed (it certainly did not wake: the next path may be tried), no_answer
  * (it may have woken: nothing else is tried, the wake is reported as uncertain).
  */
-import type { HttpExchange } from "../../http.js";
-import { neverReached, parseJsonBody } from "../../http.js";
+import { type HttpExchange, type NoAnswer, parseJsonBody } from "../../http.js";
 import type { WakeAttemptOutcome } from "../../store/wakes.js";
 import { judgeToolAnswer } from "../gateway.js";
 
@@ -111,8 +110,8 @@ export function judgeAgentCli(run: CliRun): AttemptResult {
   };
 }
 
-function noAnswer(ex: Extract<HttpExchange, { answered: false }>): AttemptResult {
-  return neverReached(ex.code)
+function noAnswer(ex: NoAnswer): AttemptResult {
+  return !ex.maybeDelivered
     ? { outcome: "failed", detail: ex.message }
     : { outcome: "no_answer", detail: `${ex.message}; the request may have been accepted` };
 }

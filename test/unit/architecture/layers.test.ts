@@ -91,9 +91,9 @@ describe("the layer rule (scripts/check-layers.mjs)", () => {
   });
 
   it("refuses a folder the table does not place, and an import of no file", () => {
-    const copy = srcWith("mcp/server.ts", () => 'import { nothing } from "../nowhere.js";\nexport {};\n');
+    const copy = srcWith("gui/server.ts", () => 'import { nothing } from "../nowhere.js";\nexport {};\n');
     expect(checkLayers(copy)).toEqual([
-      'src/mcp/server.ts: its folder "mcp" is not in the layer table; add a row for it to LAYERS in scripts/check-layers.mjs',
+      'src/gui/server.ts: its folder "gui" is not in the layer table; add a row for it to LAYERS in scripts/check-layers.mjs',
     ]);
     const copy2 = srcWith("daemon/x.ts", () => 'import { nothing } from "../nowhere.js";\n');
     expect(checkLayers(copy2)).toEqual([

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { routeTarget } from "../../../src/client.js";
 import { followEvents, parseStream } from "../../../src/client-events.js";
 import { eventsQuery, streamEvents } from "../../../src/daemon/api-events.js";
 import { createEvents, type DaemonContext } from "../../../src/daemon/context.js";
@@ -125,7 +126,8 @@ async function serve(ctx: DaemonContext): Promise<string> {
 
 function follow(socketPath: string, opts: Parameters<typeof followEvents>[1], reconnect = async () => {}) {
   const toError = (b: { error: { message: string } }) => new UsageError(b.error.message);
-  return followEvents({ socketPath, toError, reconnect }, opts);
+  const path = (run: string | null) => routeTarget("GET /events", { run: run ?? undefined }).path;
+  return followEvents({ socketPath, path, toError, reconnect }, opts);
 }
 
 /** The next n events, leaving the stream open (stream.return() closes it). */

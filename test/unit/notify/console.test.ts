@@ -1,6 +1,7 @@
 // ConsoleChannel: one line per notification, the first lines of a final result, a failing writer.
 import { describe, expect, it } from "vitest";
-import type { NotificationContent, SendRequest } from "../../../src/notify/channel.js";
+import type { NotificationContent } from "../../../src/notification.js";
+import type { SendRequest } from "../../../src/notify/channel.js";
 import { ConsoleChannel } from "../../../src/notify/console.js";
 
 const base: NotificationContent = {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NotificationContent, SendRequest } from "../../../src/notify/channel.js";
+import type { NotificationContent } from "../../../src/notification.js";
+import type { SendRequest } from "../../../src/notify/channel.js";
 import {
   buildMessageArgs,
   OPENCLAW_MESSAGE_LIMIT,

@@ -1,7 +1,8 @@
 /** The outbox reports every answer it stores (the daemon publishes each as a notification event). */
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import type { Channel, SendRequest, SendResult } from "../../../src/notify/channel.js";
+import type { SendResult } from "../../../src/notification.js";
+import type { Channel, SendRequest } from "../../../src/notify/channel.js";
 import { Outbox, type OutboxOutcome } from "../../../src/notify/outbox.js";
 import { type Db, migrate } from "../../../src/store/db.js";
 import { enqueue } from "../../../src/store/notifications.js";

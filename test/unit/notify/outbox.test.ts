@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Channel, NotificationContent, SendRequest, SendResult } from "../../../src/notify/channel.js";
+import type { NotificationContent, SendResult } from "../../../src/notification.js";
+import type { Channel, SendRequest } from "../../../src/notify/channel.js";
 import { Outbox } from "../../../src/notify/outbox.js";
 import { type Db, migrate } from "../../../src/store/db.js";
 import { enqueue, notificationsOfRun } from "../../../src/store/notifications.js";

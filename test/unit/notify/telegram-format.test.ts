@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NotificationContent } from "../../../src/notify/channel.js";
+import type { NotificationContent } from "../../../src/notification.js";
 import {
   decodeHtmlText,
   escapeHtml,

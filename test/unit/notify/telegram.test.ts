@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NotificationContent, SendRequest, SendResult } from "../../../src/notify/channel.js";
+import type { NotificationContent, SendResult } from "../../../src/notification.js";
+import type { SendRequest } from "../../../src/notify/channel.js";
 import { TelegramChannel } from "../../../src/notify/telegram.js";
 import { renderTelegram, renderTelegramPlain } from "../../../src/notify/telegram-format.js";
 import { type FakeTelegram, type FakeTelegramOptions, startFakeTelegram } from "../../fakes/telegram-api.js";
@@ -161,7 +162,7 @@ describe("TelegramChannel.send", () => {
     const hung = await channel.send(request());
     expect(hung).toMatchObject({
       ok: false,
-      failure: { kind: "network", message: /timed out after 200 ms/ },
+      failure: { kind: "network", message: /no answer within 0\.2 s/ },
     });
 
     await fake.close();

@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NotificationContent, SendRequest } from "../../../src/notify/channel.js";
+import type { NotificationContent } from "../../../src/notification.js";
+import type { SendRequest } from "../../../src/notify/channel.js";
 import { validateWebhookUrl, WebhookChannel } from "../../../src/notify/webhook.js";
 
 interface Received {

@@ -1,0 +1,82 @@
+/**
+ * Resource subscriptions: while a client is subscribed to a run's URI, that run's events are
+ * followed (one stream per run, from its first event) and each change of state is announced
+ * with notifications/resources/updated. States only move forward (queued → starting → running
+ * → an end), so an event is a change exactly when it moves the state past the one last known:
+ * the replayed history is skipped, and a change between subscribing and connecting is not lost.
+ */
+import { errorMessage } from "../errors.js";
+import type { RunState } from "../run-state.js";
+import { isFinal } from "../run-state.js";
+import type { McpContext } from "./context.js";
+import { parseRunUri } from "./resources.js";
+
+function rank(state: RunState): number {
+  if (isFinal(state)) return 3;
+  return state === "queued" ? 0 : state === "starting" ? 1 : 2;
+}
+
+interface Watched {
+  uris: Set<string>;
+  state: RunState;
+  stop: AbortController;
+}
+
+export class RunSubscriptions {
+  private readonly runs = new Map<string, Watched>();
+
+  constructor(
+    private readonly ctx: McpContext,
+    private readonly updated: (uri: string) => Promise<void>,
+    private readonly log: (text: string) => void,
+  ) {}
+
+  /** Subscribes to a run's URI; an unknown run or URI is refused (NotFoundError, UsageError). */
+  async subscribe(uri: string): Promise<void> {
+    const ref = parseRunUri(uri);
+    const client = await this.ctx.connect();
+    const v = await client.get(ref.runId);
+    const known = this.runs.get(v.id);
+    if (known) {
+      known.uris.add(uri);
+      return;
+    }
+    if (isFinal(v.state)) return; // it will not change again
+    const watched: Watched = { uris: new Set([uri]), state: v.state, stop: new AbortController() };
+    this.runs.set(v.id, watched);
+    void this.follow(v.id, watched);
+  }
+
+  unsubscribe(uri: string): void {
+    for (const [id, w] of this.runs) {
+      w.uris.delete(uri);
+      if (w.uris.size === 0) this.drop(id, w);
+    }
+  }
+
+  close(): void {
+    for (const [id, w] of this.runs) this.drop(id, w);
+  }
+
+  private drop(id: string, w: Watched): void {
+    w.stop.abort();
+    if (this.runs.get(id) === w) this.runs.delete(id);
+  }
+
+  private async follow(id: string, w: Watched): Promise<void> {
+    try {
+      const client = await this.ctx.connect();
+      for await (const e of client.events({ runId: id, after: 0, signal: w.stop.signal })) {
+        if (e.type !== "run.state" && e.type !== "run.ended") continue;
+        if (rank(e.state) <= rank(w.state)) continue;
+        w.state = e.state;
+        for (const uri of w.uris) await this.updated(uri);
+        if (e.type === "run.ended") break;
+      }
+    } catch (e) {
+      if (!w.stop.signal.aborted) this.log(`cctask mcp: stopped following run ${id}: ${errorMessage(e)}`);
+    } finally {
+      this.drop(id, w);
+    }
+  }
+}
