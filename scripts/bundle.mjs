@@ -9,8 +9,9 @@
  *
  * Both are CommonJS (dist/package.json says so): Node starts a CommonJS entry point without its
  * ES module loader, which costs about as much CPU as the rest of a `cctask run`. better-sqlite3
- * (native) stays a package; so do zod and json5 for the CLI, which loads them only to read a
- * config.json5 that others can read. Source maps sit beside each bundle.
+ * (native) stays a package; so do, for the CLI, zod and json5 (loaded only to read a
+ * config.json5 that others can read) and the MCP SDK (loaded only by `cctask mcp`, whose server
+ * is in cli.js: one copy of the error classes it tells apart). Source maps sit beside each bundle.
  */
 import { chmodSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -35,11 +36,17 @@ const common = {
   logLevel: "warning",
 };
 
-/** cli.ts loads the daemon through this import: at run time it is the daemon bundle beside cli.js. */
-const daemonBesideCli = {
-  name: "daemon-beside-cli",
+/** The parts cli.ts loads on demand, each its own bundle beside cli.js: cli.ts's import → bundle. */
+const PARTS = {
+  "./daemon/main.js": { entry: "src/daemon/main.ts", bundle: "daemon.js" },
+};
+const partsBesideCli = {
+  name: "parts-beside-cli",
   setup(b) {
-    b.onResolve({ filter: /^\.\/daemon\/main\.js$/ }, () => ({ path: "./daemon.js", external: true }));
+    b.onResolve({ filter: /^\.\/daemon\/main\.js$/ }, (args) => ({
+      path: `./${PARTS[args.path].bundle}`,
+      external: true,
+    }));
   },
 };
 
@@ -51,13 +58,9 @@ await build({
   ...common,
   entryPoints: ["src/cli.ts"],
   outfile: join(DIST, "cli.js"),
-  external: ["better-sqlite3", "zod", "json5"],
-  plugins: [daemonBesideCli],
+  external: ["better-sqlite3", "zod", "json5", "@modelcontextprotocol/sdk"],
+  plugins: [partsBesideCli],
 });
-await build({
-  ...common,
-  entryPoints: ["src/daemon/main.ts"],
-  outfile: join(DIST, "daemon.js"),
-  external: ["better-sqlite3"],
-});
+for (const { entry, bundle } of Object.values(PARTS))
+  await build({ ...common, entryPoints: [entry], outfile: join(DIST, bundle), external: ["better-sqlite3"] });
 chmodSync(join(DIST, "cli.js"), 0o755);
