@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "../../helpers/cctask.js";
 import { trackChildren } from "../../helpers/platform.js";
 
-const DIST = join(ROOT, "dist");
+const DIST = join(ROOT, "dist", "modules"); // the per-module build (dist/cli.js is a bundle)
 const track = trackChildren();
 
 let dir: string;
