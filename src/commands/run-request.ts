@@ -39,6 +39,7 @@ export interface RunInput {
 /** How each input is named in messages. */
 export type RunInputNames = Record<
   | "project"
+  | "createProject"
   | "timeout"
   | "resume"
   | "permissionMode"
@@ -52,6 +53,7 @@ export type RunInputNames = Record<
 
 export const CLI_NAMES: RunInputNames = {
   project: "--project",
+  createProject: "--create-project",
   timeout: "--timeout",
   resume: "--resume",
   permissionMode: "--permission-mode",
@@ -76,7 +78,7 @@ export function buildRunRequest(input: RunInput, n: RunInputNames, ctx: RequestC
     ? resolve(ctx.cwd, expandHome(projectRaw, ctx.env))
     : statePath(ctx.home, "scratch");
   const createProject = input.createProject || projectRaw === undefined;
-  const problem = projectDirProblem(projectDir, createProject);
+  const problem = projectDirProblem(projectDir, createProject, n);
   if (problem) throw new UsageError(problem);
 
   const permissionMode = input.permissionMode ?? DEFAULT_PERMISSION_MODE;

@@ -8,7 +8,7 @@
 import { errorMessage } from "../errors.js";
 import type { RunState } from "../run-state.js";
 import { isFinal } from "../run-state.js";
-import type { McpContext } from "./context.js";
+import { getRunView, type McpContext } from "./context.js";
 import { parseRunUri } from "./resources.js";
 
 function rank(state: RunState): number {
@@ -35,7 +35,7 @@ export class RunSubscriptions {
   async subscribe(uri: string): Promise<void> {
     const ref = parseRunUri(uri);
     const client = await this.ctx.connect();
-    const v = await client.get(ref.runId);
+    const v = await getRunView(client, ref.runId);
     const known = this.runs.get(v.id);
     if (known) {
       known.uris.add(uri);

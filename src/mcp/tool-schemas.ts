@@ -45,7 +45,11 @@ export const TOOL_SCHEMAS: readonly ToolSchema[] = [
         project: {
           type: "string",
           description:
-            "the working directory; it must exist; a relative path is taken from the directory the server started in (default: a scratch directory of cctask's)",
+            "the working directory; it must exist unless createProject is true; a relative path is taken from the directory the server started in (default: a scratch directory of cctask's)",
+        },
+        createProject: {
+          type: "boolean",
+          description: "create the project directory when it does not exist (default false)",
         },
         timeoutSeconds: timeout("wall-clock limit in whole seconds (default 7200)"),
         resume: { type: "string", description: "continue an earlier Claude session, by its id or its label" },

@@ -9,12 +9,12 @@ import { UsageError } from "../errors.js";
 import type { NotificationView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
 import { optionalNumberText, optionalString, runIdArg, type ToolArgs } from "./arguments.js";
-import type { McpContext, ToolAnswer } from "./context.js";
+import { getRunView, type McpContext, type ToolAnswer } from "./context.js";
 import { RUN_STATES } from "./tool-schemas.js";
 import { describeRun, readResultText, runSummary } from "./views.js";
 
 export async function getRun(ctx: McpContext, args: ToolArgs): Promise<ToolAnswer> {
-  const v = await (await ctx.connect()).get(runIdArg(args));
+  const v = await getRunView(await ctx.connect(), runIdArg(args));
   return { structured: runSummary(v), text: describeRun(v) };
 }
 
@@ -42,7 +42,7 @@ export async function listRuns(ctx: McpContext, args: ToolArgs): Promise<ToolAns
 }
 
 export async function getResult(ctx: McpContext, args: ToolArgs): Promise<ToolAnswer> {
-  const v = await (await ctx.connect()).get(runIdArg(args));
+  const v = await getRunView(await ctx.connect(), runIdArg(args));
   if (!isFinal(v.state))
     throw new UsageError(
       `run ${v.id} is still ${v.state}; its result is not there yet. Wait for it with wait_for_run`,
@@ -54,7 +54,7 @@ export async function getResult(ctx: McpContext, args: ToolArgs): Promise<ToolAn
 
 export async function cancelRun(ctx: McpContext, args: ToolArgs): Promise<ToolAnswer> {
   const client = await ctx.connect();
-  const before = await client.get(runIdArg(args));
+  const before = await getRunView(client, runIdArg(args));
   if (isFinal(before.state))
     return {
       structured: { ...runSummary(before), alreadyEnded: true },
@@ -80,7 +80,7 @@ export async function listSessions(ctx: McpContext, args: ToolArgs): Promise<Too
 
 export async function getNotifications(ctx: McpContext, args: ToolArgs): Promise<ToolAnswer> {
   const client = await ctx.connect();
-  const run = await client.get(runIdArg(args));
+  const run = await getRunView(client, runIdArg(args));
   const list = await client.call<NotificationView[]>(
     "GET",
     `/runs/${encodeURIComponent(run.id)}/notifications`,

@@ -37,6 +37,7 @@ describe("cctask mcp", () => {
       run_task: [
         "task",
         "project",
+        "createProject",
         "timeoutSeconds",
         "resume",
         "label",
@@ -208,7 +209,7 @@ describe("cctask mcp", () => {
       'task must be a string, got 42. Example: "task": "Fix the failing tests"',
     );
     expect(await refusal("run_task", { task: "x", prompt: "y" })).toBe(
-      'run_task takes no argument "prompt"; its arguments are: task, project, timeoutSeconds, resume, label, notify, session, model, agent, completionMode, maxIterations',
+      'run_task takes no argument "prompt"; its arguments are: task, project, createProject, timeoutSeconds, resume, label, notify, session, model, agent, completionMode, maxIterations',
     );
     expect(await refusal("run_task", { task: "x", agent: "codex" })).toBe(
       'agent "codex" is not supported: cctask runs claude only; leave agent out or pass "claude"',
@@ -224,27 +225,35 @@ describe("cctask mcp", () => {
       [{ notify: ["telegram:abc"] }, ["--notify", "telegram:abc"], "notify", "--notify"],
       [{ notify: ["sms:1"] }, ["--notify", "sms:1"], "notify", "--notify"],
       [{ project: "" }, ["--project", ""], "project", "--project"],
-      [
-        { project: join(sb.root, "nowhere") },
-        ["--project", join(sb.root, "nowhere")],
-        "project",
-        "--project",
-      ],
       [{ session: " " }, ["--session", " "], "session", "--session"],
     ];
     for (const [args, flags, name, flag] of same) {
       const cli = await cliRefusal(["--task", "x", ...flags]);
       expect(await refusal("run_task", { task: "x", ...args })).toBe(cli.replaceAll(flag, name));
     }
+    // what the tool has instead of a flag: an argument, or another tool
+    const nowhere = join(sb.root, "nowhere");
+    expect(await refusal("run_task", { task: "x", project: nowhere })).toBe(
+      `the project directory ${nowhere} does not exist; create it, or pass "createProject": true to have cctask create it`,
+    );
+    expect(await refusal("run_task", { task: "x", project: join(ROOT, "package.json") })).toBe(
+      `the project path ${join(ROOT, "package.json")} is a file, not a directory; pass a directory with project`,
+    );
+    expect(await refusal("run_task", { task: "x", createProject: "yes" })).toBe(
+      'createProject must be true or false, got "yes". Example: "createProject": true',
+    );
+    expect(await refusal("run_task", { task: "x", resume: "no such session" })).toBe(
+      'no session has the id or label "no such session". Session ids are UUIDs (get_run shows a run\'s sessionId); labels: list_sessions',
+    );
+    expect(await refusal("run_task", { task: "x", session: "not-a-key" })).toContain(
+      "Pass the key sessions_list shows for the chat (cctask run --session, or run_task's session argument).",
+    );
     expect(await refusal("run_task", { task: "x", notify: "console" })).toBe(
       'notify must be an array of strings, got "console". Example: "notify": ["console"]',
     );
-    expect(await refusal("run_task", { task: "x", resume: "no such session" })).toBe(
-      await cliRefusal(["--task", "x", "--resume", "no such session"]),
-    );
 
     expect(await refusal("get_run", { runId: "zzzz" })).toBe(
-      'no run with id "zzzz"; see cctask list for the runs there are',
+      'no run with id "zzzz"; list_runs shows the runs there are',
     );
     expect(await refusal("get_run", {})).toBe('runId is missing; pass it, e.g. "runId": "3f9a1c2b"');
     expect(await refusal("wait_for_run", { runId: "zzzz", timeoutSeconds: -1 })).toBe(
