@@ -33,16 +33,17 @@ import { cancelRun, getNotifications, getResult, getRun, listRuns, listSessions 
 
 type Handler = (ctx: McpContext, args: ToolArgs, control: WaitControl) => Promise<ToolAnswer>;
 
-const HANDLERS: Record<string, Handler> = {
-  run_task: runTask,
-  get_run: getRun,
-  list_runs: listRuns,
-  wait_for_run: waitForRun,
-  get_result: getResult,
-  cancel_run: cancelRun,
-  list_sessions: listSessions,
-  get_notifications: getNotifications,
-};
+// a Map, not an object: a tool named "toString" or "__proto__" must find nothing
+const HANDLERS = new Map<string, Handler>([
+  ["run_task", runTask],
+  ["get_run", getRun],
+  ["list_runs", listRuns],
+  ["wait_for_run", waitForRun],
+  ["get_result", getResult],
+  ["cancel_run", cancelRun],
+  ["list_sessions", listSessions],
+  ["get_notifications", getNotifications],
+]);
 
 const INSTRUCTIONS =
   "cctask runs Claude Code tasks in the background under a supervising daemon. Start one with run_task " +
@@ -84,9 +85,9 @@ export function createMcpServer(ctx: McpContext, log: (text: string) => void): S
       },
     };
     try {
-      const handler = HANDLERS[name];
+      const handler = HANDLERS.get(name);
       if (!handler)
-        throw new UsageError(`no tool "${name}"; cctask's tools are ${Object.keys(HANDLERS).join(", ")}`);
+        throw new UsageError(`no tool "${name}"; cctask's tools are ${[...HANDLERS.keys()].join(", ")}`);
       refuseUnknown(name, args, TOOL_ARGUMENTS[name] ?? []);
       const answer = await handler(ctx, args, control);
       return {

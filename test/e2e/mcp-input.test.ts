@@ -39,3 +39,18 @@ describe("cctask mcp and long requests", () => {
     expect(mcp.stderr()).not.toContain("ReadBuffer");
   }, 60_000);
 });
+
+describe("cctask mcp and odd tool names", () => {
+  it("refuses a tool named like an object property as any unknown tool", async () => {
+    sb = createSandbox();
+    mcp = await startMcp(sb);
+    for (const name of ["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf"]) {
+      const r = await mcp.call(name, {});
+      expect(r.isError).toBe(true);
+      expect(r.text).toBe(
+        `no tool "${name}"; cctask's tools are run_task, get_run, list_runs, wait_for_run, get_result, cancel_run, list_sessions, get_notifications`,
+      );
+    }
+    expect(mcp.stderr()).toBe("");
+  });
+});
