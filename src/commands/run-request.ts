@@ -47,7 +47,9 @@ export type RunInputNames = Record<
   | "maxIterations"
   | "maxBudgetUsd"
   | "notify"
-  | "heartbeatMode",
+  | "heartbeatMode"
+  | "model"
+  | "label",
   string
 >;
 
@@ -62,6 +64,8 @@ export const CLI_NAMES: RunInputNames = {
   maxBudgetUsd: "--max-budget-usd",
   notify: "--notify",
   heartbeatMode: "--heartbeat-mode",
+  model: "--model",
+  label: "--session-label",
 };
 
 export interface RequestContext {
@@ -90,6 +94,14 @@ export function buildRunRequest(input: RunInput, n: RunInputNames, ctx: RequestC
   if (resume !== undefined && resume.trim() === "")
     throw new UsageError(
       `${n.resume} is empty; pass the session id printed by an earlier run (cctask status RUN shows it)`,
+    );
+  if (input.model !== undefined && input.model.trim() === "")
+    throw new UsageError(
+      `${n.model} is empty; pass a model name, e.g. ${n.model} sonnet, or leave it out for claude's default`,
+    );
+  if (input.label !== undefined && input.label.trim() === "")
+    throw new UsageError(
+      `${n.label} is empty; pass a label to resume the session by later, e.g. ${n.label} "auth refactor", or leave it out`,
     );
   const completionMode = input.completionMode ?? "single";
   if (completionMode !== "single" && completionMode !== "iterate")

@@ -32,6 +32,8 @@ const NAMES: RunInputNames = {
   maxBudgetUsd: "maxBudgetUsd",
   notify: "notify",
   heartbeatMode: "heartbeatMode",
+  model: "model",
+  label: "label",
 };
 
 const AGENTS = ["claude"];

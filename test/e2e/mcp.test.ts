@@ -226,6 +226,8 @@ describe("cctask mcp", () => {
       [{ notify: ["sms:1"] }, ["--notify", "sms:1"], "notify", "--notify"],
       [{ project: "" }, ["--project", ""], "project", "--project"],
       [{ session: " " }, ["--session", " "], "session", "--session"],
+      [{ model: "" }, ["--model", ""], "model", "--model"],
+      [{ label: "" }, ["--session-label", ""], "label", "--session-label"],
     ];
     for (const [args, flags, name, flag] of same) {
       const cli = await cliRefusal(["--task", "x", ...flags]);
