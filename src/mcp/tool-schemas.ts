@@ -33,6 +33,9 @@ const object = (properties: Record<string, Schema>, required: string[] = []): To
   ...(required.length ? { required } : {}),
 });
 
+/** How many of the most recent runs list_runs reads to pick those in one state from. */
+export const STATE_SCAN = 500;
+
 export const TOOL_SCHEMAS: readonly ToolSchema[] = [
   {
     name: "run_task",
@@ -98,7 +101,7 @@ export const TOOL_SCHEMAS: readonly ToolSchema[] = [
       state: {
         type: "string",
         enum: ["active", ...RUN_STATES],
-        description: "only runs in this state (active: queued, starting or running)",
+        description: `only runs in this state (active: queued, starting or running); a state other than active is looked for among the ${STATE_SCAN} most recent runs`,
       },
     }),
   },

@@ -24,7 +24,8 @@ export interface WaitControl {
 export async function waitForRun(ctx: McpContext, args: ToolArgs, control: WaitControl): Promise<ToolAnswer> {
   const id = runIdArg(args);
   const seconds =
-    timeoutSeconds("timeoutSeconds", optionalNumberText(args, "timeoutSeconds", 300)) ?? DEFAULT_WAIT_SECONDS;
+    timeoutSeconds("timeoutSeconds", optionalNumberText(args, "timeoutSeconds", DEFAULT_WAIT_SECONDS)) ??
+    DEFAULT_WAIT_SECONDS;
   const client = await ctx.connect();
   const before = await getRunView(client, id);
   if (!isFinal(before.state)) {

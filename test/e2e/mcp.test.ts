@@ -261,6 +261,9 @@ describe("cctask mcp", () => {
     expect(await refusal("wait_for_run", { runId: "zzzz", timeoutSeconds: -1 })).toBe(
       'timeoutSeconds must be a whole number of seconds from 1 to 604800 (7 days), got "-1": it is below 1. Example: timeoutSeconds 900 (15 minutes)',
     );
+    expect(await refusal("wait_for_run", { runId: "zzzz", timeoutSeconds: true })).toBe(
+      'timeoutSeconds must be a number, got true. Example: "timeoutSeconds": 50',
+    );
     expect(await refusal("list_runs", { state: "done" })).toBe(
       'state must be one of active, queued, starting, running, succeeded, failed, timed_out, cancelled, interrupted; got "done"',
     );
