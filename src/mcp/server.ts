@@ -22,6 +22,7 @@ import { errorMessage, isCctaskError, NotFoundError, UsageError } from "../error
 import { describeBytes, MCP_LINE_MAX_BYTES, TASK_MAX_BYTES } from "../limits.js";
 import { VERSION } from "../version.js";
 import { refuseUnknown, type ToolArgs } from "./arguments.js";
+import { guardToolCalls } from "./call-guard.js";
 import type { McpContext, ToolAnswer } from "./context.js";
 import { LineGuard } from "./line-guard.js";
 import { listRunResources, RESOURCE_TEMPLATES, readRunResource } from "./resources.js";
@@ -155,6 +156,7 @@ export async function serveStdio(ctx: McpContext, log: (text: string) => void): 
   });
   process.stdin.pipe(lines);
   await server.connect(transport);
+  guardToolCalls(transport, log);
   process.stdin.once("end", () => void server.close());
   await closed;
   process.stdin.unpipe(lines);

@@ -330,8 +330,25 @@ describe("cctask mcp over a raw pipe", () => {
       expect(stderr).toContain("cctask mcp: ");
       send({ jsonrpc: "2.0", method: "notifications/initialized" });
       send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_run", arguments: "oops" } });
-      // arguments that are not an object: the SDK refuses the request itself, and the server goes on
-      expect(JSON.stringify(await answer(2))).toContain("expected record, received string");
+      // arguments that are not an object: refused as invalid params, in words, and the server goes on
+      expect(await answer(2)).toEqual({
+        jsonrpc: "2.0",
+        id: 2,
+        error: {
+          code: -32602,
+          message:
+            'the arguments of get_run must be an object of argument names and values, got "oops"; e.g. "arguments": {"runId": "3f9a1c2b"}',
+        },
+      });
+      send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: 5 } });
+      expect(await answer(5)).toMatchObject({
+        error: {
+          code: -32602,
+          message: 'tools/call needs the tool\'s name as a string, got 5; e.g. "name": "get_run"',
+        },
+      });
+      send({ jsonrpc: "2.0", id: 6, method: "tools/call", params: { name: "get_run", arguments: null } });
+      expect((await answer(6)).error).toMatchObject({ code: -32602 });
       send({
         jsonrpc: "2.0",
         id: 4,
