@@ -27,3 +27,9 @@ export function timeoutProblem(seconds: number): string | null {
 }
 
 export const TIMEOUT_RANGE = `a whole number of seconds from ${TIMEOUT_MIN_SECONDS} to ${TIMEOUT_MAX_SECONDS} (7 days)`;
+
+/**
+ * `cctask mcp` reads one JSON-RPC message per line, at most this many bytes: room for a task at
+ * TASK_MAX_BYTES even when every byte is written as a six-byte \u escape, and the other arguments.
+ */
+export const MCP_LINE_MAX_BYTES = 64 * 1024 * 1024;

@@ -40,6 +40,7 @@ export interface RunInput {
 /** How each input is named in messages. */
 export type RunInputNames = Record<
   | "project"
+  | "createProject"
   | "timeout"
   | "resume"
   | "permissionMode"
@@ -47,12 +48,15 @@ export type RunInputNames = Record<
   | "maxIterations"
   | "maxBudgetUsd"
   | "notify"
-  | "heartbeatMode",
+  | "heartbeatMode"
+  | "model"
+  | "label",
   string
 >;
 
 export const CLI_NAMES: RunInputNames = {
   project: "--project",
+  createProject: "--create-project",
   timeout: "--timeout",
   resume: "--resume",
   permissionMode: "--permission-mode",
@@ -61,6 +65,8 @@ export const CLI_NAMES: RunInputNames = {
   maxBudgetUsd: "--max-budget-usd",
   notify: "--notify",
   heartbeatMode: "--heartbeat-mode",
+  model: "--model",
+  label: "--session-label",
 };
 
 export interface RequestContext {
@@ -77,7 +83,7 @@ export function buildRunRequest(input: RunInput, n: RunInputNames, ctx: RequestC
     ? resolve(ctx.cwd, expandHome(projectRaw, ctx.env))
     : statePath(ctx.home, "scratch");
   const createProject = input.createProject || projectRaw === undefined;
-  const problem = projectDirProblem(projectDir, createProject);
+  const problem = projectDirProblem(projectDir, createProject, n);
   if (problem) throw new UsageError(problem);
 
   const permissionMode = input.permissionMode ?? DEFAULT_PERMISSION_MODE;
@@ -89,6 +95,14 @@ export function buildRunRequest(input: RunInput, n: RunInputNames, ctx: RequestC
   if (resume !== undefined && resume.trim() === "")
     throw new UsageError(
       `${n.resume} is empty; pass the session id printed by an earlier run (cctask status RUN shows it)`,
+    );
+  if (input.model !== undefined && input.model.trim() === "")
+    throw new UsageError(
+      `${n.model} is empty; pass a model name, e.g. ${n.model} sonnet, or leave it out for claude's default`,
+    );
+  if (input.label !== undefined && input.label.trim() === "")
+    throw new UsageError(
+      `${n.label} is empty; pass a label to resume the session by later, e.g. ${n.label} "auth refactor", or leave it out`,
     );
   const completionMode = input.completionMode ?? "single";
   if (completionMode !== "single" && completionMode !== "iterate")

@@ -29,6 +29,14 @@ export function optionalString(args: ToolArgs, name: string, example: string): s
   return v;
 }
 
+export function optionalBoolean(args: ToolArgs, name: string, example: boolean): boolean | undefined {
+  const v = args[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean")
+    throw new UsageError(`${name} must be true or false, got ${show(v)}. Example: "${name}": ${example}`);
+  return v;
+}
+
 export function requiredString(args: ToolArgs, name: string, example: string): string {
   const v = optionalString(args, name, example);
   if (v === undefined) throw new UsageError(`${name} is missing; pass it, e.g. "${name}": ${show(example)}`);

@@ -1,5 +1,7 @@
 /** What the MCP server's handlers share: where the state is, and a way to reach the daemon. */
 import type { DaemonClient } from "../client.js";
+import { NotFoundError } from "../errors.js";
+import type { RunView } from "../protocol.js";
 
 export interface McpContext {
   home: string;
@@ -15,4 +17,15 @@ export interface ToolAnswer {
   text: string;
   /** The call did not do what was asked (e.g. the run ended at once); the result says why. */
   isError?: boolean;
+}
+
+/** A run by id or unique prefix; an unknown one is refused naming the tool that lists runs. */
+export async function getRunView(client: DaemonClient, id: string): Promise<RunView> {
+  try {
+    return await client.get(id);
+  } catch (e) {
+    if (e instanceof NotFoundError)
+      throw new NotFoundError(`no run with id "${id}"; list_runs shows the runs there are`);
+    throw e;
+  }
 }

@@ -5,7 +5,7 @@
 import { NotFoundError, UsageError } from "../errors.js";
 import type { RunView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
-import type { McpContext } from "./context.js";
+import { getRunView, type McpContext } from "./context.js";
 import { readResultText, runSummary } from "./views.js";
 
 export const RUN_URI_TEMPLATE = "cctask://runs/{id}";
@@ -68,7 +68,7 @@ export const RESOURCE_TEMPLATES = [
 
 export async function readRunResource(ctx: McpContext, uri: string) {
   const ref = parseRunUri(uri);
-  const v = await (await ctx.connect()).get(ref.runId);
+  const v = await getRunView(await ctx.connect(), ref.runId);
   if (ref.kind === "status")
     return [{ uri, mimeType: "application/json", text: JSON.stringify(runSummary(v), null, 2) }];
   return [{ uri, mimeType: "text/plain", text: finalText(v) }];

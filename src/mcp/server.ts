@@ -19,9 +19,12 @@ import {
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { errorMessage, isCctaskError, NotFoundError, UsageError } from "../errors.js";
+import { describeBytes, MCP_LINE_MAX_BYTES, TASK_MAX_BYTES } from "../limits.js";
 import { VERSION } from "../version.js";
 import { refuseUnknown, type ToolArgs } from "./arguments.js";
+import { guardToolCalls } from "./call-guard.js";
 import type { McpContext, ToolAnswer } from "./context.js";
+import { LineGuard } from "./line-guard.js";
 import { listRunResources, RESOURCE_TEMPLATES, readRunResource } from "./resources.js";
 import { RunSubscriptions } from "./subscriptions.js";
 import { runTask } from "./tool-run-task.js";
@@ -31,16 +34,17 @@ import { cancelRun, getNotifications, getResult, getRun, listRuns, listSessions 
 
 type Handler = (ctx: McpContext, args: ToolArgs, control: WaitControl) => Promise<ToolAnswer>;
 
-const HANDLERS: Record<string, Handler> = {
-  run_task: runTask,
-  get_run: getRun,
-  list_runs: listRuns,
-  wait_for_run: waitForRun,
-  get_result: getResult,
-  cancel_run: cancelRun,
-  list_sessions: listSessions,
-  get_notifications: getNotifications,
-};
+// a Map, not an object: a tool named "toString" or "__proto__" must find nothing
+const HANDLERS = new Map<string, Handler>([
+  ["run_task", runTask],
+  ["get_run", getRun],
+  ["list_runs", listRuns],
+  ["wait_for_run", waitForRun],
+  ["get_result", getResult],
+  ["cancel_run", cancelRun],
+  ["list_sessions", listSessions],
+  ["get_notifications", getNotifications],
+]);
 
 const INSTRUCTIONS =
   "cctask runs Claude Code tasks in the background under a supervising daemon. Start one with run_task " +
@@ -82,9 +86,9 @@ export function createMcpServer(ctx: McpContext, log: (text: string) => void): S
       },
     };
     try {
-      const handler = HANDLERS[name];
+      const handler = HANDLERS.get(name);
       if (!handler)
-        throw new UsageError(`no tool "${name}"; cctask's tools are ${Object.keys(HANDLERS).join(", ")}`);
+        throw new UsageError(`no tool "${name}"; cctask's tools are ${[...HANDLERS.keys()].join(", ")}`);
       refuseUnknown(name, args, TOOL_ARGUMENTS[name] ?? []);
       const answer = await handler(ctx, args, control);
       return {
@@ -135,11 +139,32 @@ async function resourceCall<T>(fn: () => Promise<T>): Promise<T> {
 /** Serves on stdin/stdout until the client closes standard input. */
 export async function serveStdio(ctx: McpContext, log: (text: string) => void): Promise<void> {
   const server = createMcpServer(ctx, log);
-  const transport = new StdioServerTransport();
+  const lines = new LineGuard(MCP_LINE_MAX_BYTES, (bytes, id) => {
+    const message = oversizedMessage(bytes);
+    log(`cctask mcp: ${message}`);
+    if (id !== null)
+      void transport
+        .send({ jsonrpc: "2.0", id, error: { code: ErrorCode.InvalidRequest, message } })
+        .catch((e) => log(`cctask mcp: ${errorMessage(e)}`));
+  });
+  // the guard hands on whole lines within the limit only, so this buffer never overflows
+  const transport = new StdioServerTransport(lines, process.stdout, {
+    maxBufferSize: MCP_LINE_MAX_BYTES + 1,
+  });
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
+  process.stdin.pipe(lines);
   await server.connect(transport);
+  guardToolCalls(transport, log);
   process.stdin.once("end", () => void server.close());
   await closed;
+  process.stdin.unpipe(lines);
+}
+
+export function oversizedMessage(bytes: number): string {
+  return (
+    `a request of ${bytes} bytes is over the limit of ${describeBytes(MCP_LINE_MAX_BYTES)} a line; ` +
+    `nothing was done. A task may be at most ${describeBytes(TASK_MAX_BYTES)}: put long material in a file and name it in the task`
+  );
 }

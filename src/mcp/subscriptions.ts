@@ -8,8 +8,12 @@
 import { errorMessage } from "../errors.js";
 import type { RunState } from "../run-state.js";
 import { isFinal } from "../run-state.js";
-import type { McpContext } from "./context.js";
-import { parseRunUri } from "./resources.js";
+import { getRunView, type McpContext } from "./context.js";
+import { parseRunUri, type ResourceRef, resultUri, runUri } from "./resources.js";
+
+function fullUri(ref: ResourceRef, id: string): string {
+  return ref.kind === "result" ? resultUri(id) : runUri(id);
+}
 
 function rank(state: RunState): number {
   if (isFinal(state)) return 3;
@@ -17,7 +21,8 @@ function rank(state: RunState): number {
 }
 
 interface Watched {
-  uris: Set<string>;
+  /** Each URI as the client subscribed with it (and is told about), to the URI with the run's full id. */
+  uris: Map<string, string>;
   state: RunState;
   stop: AbortController;
 }
@@ -35,23 +40,38 @@ export class RunSubscriptions {
   async subscribe(uri: string): Promise<void> {
     const ref = parseRunUri(uri);
     const client = await this.ctx.connect();
-    const v = await client.get(ref.runId);
+    const v = await getRunView(client, ref.runId);
     const known = this.runs.get(v.id);
     if (known) {
-      known.uris.add(uri);
+      known.uris.set(uri, fullUri(ref, v.id));
       return;
     }
     if (isFinal(v.state)) return; // it will not change again
-    const watched: Watched = { uris: new Set([uri]), state: v.state, stop: new AbortController() };
+    const watched: Watched = {
+      uris: new Map([[uri, fullUri(ref, v.id)]]),
+      state: v.state,
+      stop: new AbortController(),
+    };
     this.runs.set(v.id, watched);
     void this.follow(v.id, watched);
   }
 
+  /** Unsubscribes from a resource however its run is spelt (full id or a prefix of it). */
   unsubscribe(uri: string): void {
-    for (const [id, w] of this.runs) {
-      w.uris.delete(uri);
-      if (w.uris.size === 0) this.drop(id, w);
+    let ref: ResourceRef;
+    try {
+      ref = parseRunUri(uri);
+    } catch {
+      return; // never subscribed: nothing to stop
     }
+    const ids = [...this.runs.keys()];
+    const matching = ids.includes(ref.runId) ? [ref.runId] : ids.filter((id) => id.startsWith(ref.runId));
+    if (matching.length !== 1) return;
+    const id = matching[0]!;
+    const w = this.runs.get(id)!;
+    const target = fullUri(ref, id);
+    for (const [given, full] of w.uris) if (full === target) w.uris.delete(given);
+    if (w.uris.size === 0) this.drop(id, w);
   }
 
   close(): void {
@@ -70,7 +90,7 @@ export class RunSubscriptions {
         if (e.type !== "run.state" && e.type !== "run.ended") continue;
         if (rank(e.state) <= rank(w.state)) continue;
         w.state = e.state;
-        for (const uri of w.uris) await this.updated(uri);
+        for (const uri of w.uris.keys()) await this.updated(uri);
         if (e.type === "run.ended") break;
       }
     } catch (e) {

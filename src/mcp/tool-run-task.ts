@@ -4,12 +4,14 @@
  * checked before the one submit; nothing starts half-way.
  */
 
+import type { DaemonClient } from "../client.js";
 import { buildRunRequest, type RunInputNames, refuseRootWithoutSandbox } from "../commands/run-request.js";
 import { buildRouting } from "../commands/run-routing.js";
 import { checkTaskSize, refuseEmptyTask } from "../commands/task-text.js";
-import { UsageError } from "../errors.js";
+import { NotFoundError, UsageError } from "../errors.js";
 import type { RunView } from "../protocol.js";
 import {
+  optionalBoolean,
   optionalNumberText,
   optionalString,
   optionalStringList,
@@ -21,6 +23,7 @@ import { runSummary } from "./views.js";
 
 const NAMES: RunInputNames = {
   project: "project",
+  createProject: '"createProject": true',
   timeout: "timeoutSeconds",
   resume: "resume",
   permissionMode: "permissionMode",
@@ -29,6 +32,8 @@ const NAMES: RunInputNames = {
   maxBudgetUsd: "maxBudgetUsd",
   notify: "notify",
   heartbeatMode: "heartbeatMode",
+  model: "model",
+  label: "label",
 };
 
 const AGENTS = ["claude"];
@@ -47,7 +52,7 @@ export async function runTask(ctx: McpContext, args: ToolArgs): Promise<ToolAnsw
     {
       task,
       project: optionalString(args, "project", "/home/me/src/app"),
-      createProject: false,
+      createProject: optionalBoolean(args, "createProject", true) ?? false,
       timeout: optionalNumberText(args, "timeoutSeconds", 1800),
       resume: optionalString(args, "resume", "auth refactor"),
       label: optionalString(args, "label", "auth refactor"),
@@ -67,8 +72,29 @@ export async function runTask(ctx: McpContext, args: ToolArgs): Promise<ToolAnsw
     ctx,
   );
   refuseRootWithoutSandbox(req);
-  const v = await (await ctx.connect()).submit(req);
+  const client = await ctx.connect();
+  if (req.resume !== null) await refuseUnknownSession(client, req.resume);
+  const v = await client.submit(req);
   return receipt(v);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The daemon refuses an unknown resume key too, but names the CLI's commands; this names the
+ * tools. A UUID not in the registry is let through (Claude may still know it), as the daemon does.
+ */
+async function refuseUnknownSession(client: DaemonClient, key: string): Promise<void> {
+  if (UUID.test(key)) return;
+  try {
+    await client.session(key);
+  } catch (e) {
+    if (e instanceof NotFoundError)
+      throw new UsageError(
+        `no session has the id or label "${key}". Session ids are UUIDs (get_run shows a run's sessionId); labels: list_sessions`,
+      );
+    // anything else (a label matching several sessions): the daemon's refusal at submit says it
+  }
 }
 
 function receipt(v: RunView): ToolAnswer {

@@ -33,6 +33,9 @@ const object = (properties: Record<string, Schema>, required: string[] = []): To
   ...(required.length ? { required } : {}),
 });
 
+/** How many of the most recent runs list_runs reads to pick those in one state from. */
+export const STATE_SCAN = 500;
+
 export const TOOL_SCHEMAS: readonly ToolSchema[] = [
   {
     name: "run_task",
@@ -45,7 +48,11 @@ export const TOOL_SCHEMAS: readonly ToolSchema[] = [
         project: {
           type: "string",
           description:
-            "the working directory; it must exist; a relative path is taken from the directory the server started in (default: a scratch directory of cctask's)",
+            "the working directory; it must exist unless createProject is true; a relative path is taken from the directory the server started in (default: a scratch directory of cctask's)",
+        },
+        createProject: {
+          type: "boolean",
+          description: "create the project directory when it does not exist (default false)",
         },
         timeoutSeconds: timeout("wall-clock limit in whole seconds (default 7200)"),
         resume: { type: "string", description: "continue an earlier Claude session, by its id or its label" },
@@ -94,7 +101,7 @@ export const TOOL_SCHEMAS: readonly ToolSchema[] = [
       state: {
         type: "string",
         enum: ["active", ...RUN_STATES],
-        description: "only runs in this state (active: queued, starting or running)",
+        description: `only runs in this state (active: queued, starting or running); a state other than active is looked for among the ${STATE_SCAN} most recent runs`,
       },
     }),
   },

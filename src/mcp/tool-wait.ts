@@ -6,7 +6,7 @@ import { timeoutSeconds } from "../commands/args.js";
 import { formatEvent } from "../commands/event-format.js";
 import { isFinal } from "../run-state.js";
 import { optionalNumberText, runIdArg, type ToolArgs } from "./arguments.js";
-import type { McpContext, ToolAnswer } from "./context.js";
+import { getRunView, type McpContext, type ToolAnswer } from "./context.js";
 import { describeRun, runSummary } from "./views.js";
 
 /** Under the 60 s a request may take in many clients (the SDK's default); the answer says to call again. */
@@ -24,9 +24,10 @@ export interface WaitControl {
 export async function waitForRun(ctx: McpContext, args: ToolArgs, control: WaitControl): Promise<ToolAnswer> {
   const id = runIdArg(args);
   const seconds =
-    timeoutSeconds("timeoutSeconds", optionalNumberText(args, "timeoutSeconds", 300)) ?? DEFAULT_WAIT_SECONDS;
+    timeoutSeconds("timeoutSeconds", optionalNumberText(args, "timeoutSeconds", DEFAULT_WAIT_SECONDS)) ??
+    DEFAULT_WAIT_SECONDS;
   const client = await ctx.connect();
-  const before = await client.get(id);
+  const before = await getRunView(client, id);
   if (!isFinal(before.state)) {
     const stop = new AbortController();
     const timer = setTimeout(() => stop.abort(), seconds * 1000);

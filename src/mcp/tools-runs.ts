@@ -6,20 +6,16 @@ import { formatNotification } from "../commands/notify.js";
 import { formatSessions } from "../commands/sessions.js";
 import { waitUntilEnded } from "../commands/wait.js";
 import { UsageError } from "../errors.js";
-import type { NotificationView } from "../protocol.js";
 import { isFinal } from "../run-state.js";
 import { optionalNumberText, optionalString, runIdArg, type ToolArgs } from "./arguments.js";
-import type { McpContext, ToolAnswer } from "./context.js";
-import { RUN_STATES } from "./tool-schemas.js";
+import { getRunView, type McpContext, type ToolAnswer } from "./context.js";
+import { RUN_STATES, STATE_SCAN } from "./tool-schemas.js";
 import { describeRun, readResultText, runSummary } from "./views.js";
 
 export async function getRun(ctx: McpContext, args: ToolArgs): Promise<ToolAnswer> {
-  const v = await (await ctx.connect()).get(runIdArg(args));
+  const v = await getRunView(await ctx.connect(), runIdArg(args));
   return { structured: runSummary(v), text: describeRun(v) };
 }
-
-/** How many runs list_runs reads to pick those in one state from. */
-const STATE_SCAN = 500;
 
 export async function listRuns(ctx: McpContext, args: ToolArgs): Promise<ToolAnswer> {
   const limit =
@@ -42,7 +38,7 @@ export async function listRuns(ctx: McpContext, args: ToolArgs): Promise<ToolAns
 }
 
 export async function getResult(ctx: McpContext, args: ToolArgs): Promise<ToolAnswer> {
-  const v = await (await ctx.connect()).get(runIdArg(args));
+  const v = await getRunView(await ctx.connect(), runIdArg(args));
   if (!isFinal(v.state))
     throw new UsageError(
       `run ${v.id} is still ${v.state}; its result is not there yet. Wait for it with wait_for_run`,
@@ -54,7 +50,7 @@ export async function getResult(ctx: McpContext, args: ToolArgs): Promise<ToolAn
 
 export async function cancelRun(ctx: McpContext, args: ToolArgs): Promise<ToolAnswer> {
   const client = await ctx.connect();
-  const before = await client.get(runIdArg(args));
+  const before = await getRunView(client, runIdArg(args));
   if (isFinal(before.state))
     return {
       structured: { ...runSummary(before), alreadyEnded: true },
@@ -80,11 +76,8 @@ export async function listSessions(ctx: McpContext, args: ToolArgs): Promise<Too
 
 export async function getNotifications(ctx: McpContext, args: ToolArgs): Promise<ToolAnswer> {
   const client = await ctx.connect();
-  const run = await client.get(runIdArg(args));
-  const list = await client.call<NotificationView[]>(
-    "GET",
-    `/runs/${encodeURIComponent(run.id)}/notifications`,
-  );
+  const run = await getRunView(client, runIdArg(args));
+  const list = await client.notifications(run.id);
   const text =
     list.length > 0
       ? list.map(formatNotification).join("\n")

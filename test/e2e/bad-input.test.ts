@@ -198,6 +198,17 @@ describe("cctask run refuses bad input before anything starts", () => {
     });
   });
 
+  it("an empty model or session label", async () => {
+    await refused(
+      ["-t", "x", "-p", sb.project, "--model", ""],
+      /^cctask run: --model is empty; pass a model name, e.g. --model sonnet, or leave it out for claude's default\n$/,
+    );
+    await refused(
+      ["-t", "x", "-p", sb.project, "--session-label", " "],
+      /^cctask run: --session-label is empty; pass a label to resume the session by later, e.g. --session-label "auth refactor", or leave it out\n$/,
+    );
+  });
+
   it("an invalid permission mode", async () => {
     await refused(
       ["-t", "x", "-p", sb.project, "--permission-mode", "yolo"],

@@ -37,6 +37,7 @@ describe("cctask mcp", () => {
       run_task: [
         "task",
         "project",
+        "createProject",
         "timeoutSeconds",
         "resume",
         "label",
@@ -208,7 +209,7 @@ describe("cctask mcp", () => {
       'task must be a string, got 42. Example: "task": "Fix the failing tests"',
     );
     expect(await refusal("run_task", { task: "x", prompt: "y" })).toBe(
-      'run_task takes no argument "prompt"; its arguments are: task, project, timeoutSeconds, resume, label, notify, session, model, agent, completionMode, maxIterations',
+      'run_task takes no argument "prompt"; its arguments are: task, project, createProject, timeoutSeconds, resume, label, notify, session, model, agent, completionMode, maxIterations',
     );
     expect(await refusal("run_task", { task: "x", agent: "codex" })).toBe(
       'agent "codex" is not supported: cctask runs claude only; leave agent out or pass "claude"',
@@ -224,31 +225,44 @@ describe("cctask mcp", () => {
       [{ notify: ["telegram:abc"] }, ["--notify", "telegram:abc"], "notify", "--notify"],
       [{ notify: ["sms:1"] }, ["--notify", "sms:1"], "notify", "--notify"],
       [{ project: "" }, ["--project", ""], "project", "--project"],
-      [
-        { project: join(sb.root, "nowhere") },
-        ["--project", join(sb.root, "nowhere")],
-        "project",
-        "--project",
-      ],
       [{ session: " " }, ["--session", " "], "session", "--session"],
+      [{ model: "" }, ["--model", ""], "model", "--model"],
+      [{ label: "" }, ["--session-label", ""], "label", "--session-label"],
     ];
     for (const [args, flags, name, flag] of same) {
       const cli = await cliRefusal(["--task", "x", ...flags]);
       expect(await refusal("run_task", { task: "x", ...args })).toBe(cli.replaceAll(flag, name));
     }
+    // what the tool has instead of a flag: an argument, or another tool
+    const nowhere = join(sb.root, "nowhere");
+    expect(await refusal("run_task", { task: "x", project: nowhere })).toBe(
+      `the project directory ${nowhere} does not exist; create it, or pass "createProject": true to have cctask create it`,
+    );
+    expect(await refusal("run_task", { task: "x", project: join(ROOT, "package.json") })).toBe(
+      `the project path ${join(ROOT, "package.json")} is a file, not a directory; pass a directory with project`,
+    );
+    expect(await refusal("run_task", { task: "x", createProject: "yes" })).toBe(
+      'createProject must be true or false, got "yes". Example: "createProject": true',
+    );
+    expect(await refusal("run_task", { task: "x", resume: "no such session" })).toBe(
+      'no session has the id or label "no such session". Session ids are UUIDs (get_run shows a run\'s sessionId); labels: list_sessions',
+    );
+    expect(await refusal("run_task", { task: "x", session: "not-a-key" })).toContain(
+      "Pass the key sessions_list shows for the chat (cctask run --session, or run_task's session argument).",
+    );
     expect(await refusal("run_task", { task: "x", notify: "console" })).toBe(
       'notify must be an array of strings, got "console". Example: "notify": ["console"]',
     );
-    expect(await refusal("run_task", { task: "x", resume: "no such session" })).toBe(
-      await cliRefusal(["--task", "x", "--resume", "no such session"]),
-    );
 
     expect(await refusal("get_run", { runId: "zzzz" })).toBe(
-      'no run with id "zzzz"; see cctask list for the runs there are',
+      'no run with id "zzzz"; list_runs shows the runs there are',
     );
     expect(await refusal("get_run", {})).toBe('runId is missing; pass it, e.g. "runId": "3f9a1c2b"');
     expect(await refusal("wait_for_run", { runId: "zzzz", timeoutSeconds: -1 })).toBe(
       'timeoutSeconds must be a whole number of seconds from 1 to 604800 (7 days), got "-1": it is below 1. Example: timeoutSeconds 900 (15 minutes)',
+    );
+    expect(await refusal("wait_for_run", { runId: "zzzz", timeoutSeconds: true })).toBe(
+      'timeoutSeconds must be a number, got true. Example: "timeoutSeconds": 50',
     );
     expect(await refusal("list_runs", { state: "done" })).toBe(
       'state must be one of active, queued, starting, running, succeeded, failed, timed_out, cancelled, interrupted; got "done"',
@@ -316,8 +330,25 @@ describe("cctask mcp over a raw pipe", () => {
       expect(stderr).toContain("cctask mcp: ");
       send({ jsonrpc: "2.0", method: "notifications/initialized" });
       send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_run", arguments: "oops" } });
-      // arguments that are not an object: the SDK refuses the request itself, and the server goes on
-      expect(JSON.stringify(await answer(2))).toContain("expected record, received string");
+      // arguments that are not an object: refused as invalid params, in words, and the server goes on
+      expect(await answer(2)).toEqual({
+        jsonrpc: "2.0",
+        id: 2,
+        error: {
+          code: -32602,
+          message:
+            'the arguments of get_run must be an object of argument names and values, got "oops"; e.g. "arguments": {"runId": "3f9a1c2b"}',
+        },
+      });
+      send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: 5 } });
+      expect(await answer(5)).toMatchObject({
+        error: {
+          code: -32602,
+          message: 'tools/call needs the tool\'s name as a string, got 5; e.g. "name": "get_run"',
+        },
+      });
+      send({ jsonrpc: "2.0", id: 6, method: "tools/call", params: { name: "get_run", arguments: null } });
+      expect((await answer(6)).error).toMatchObject({ code: -32602 });
       send({
         jsonrpc: "2.0",
         id: 4,

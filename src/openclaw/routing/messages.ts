@@ -66,7 +66,10 @@ export const channelMismatch = (given: string, channel: string, key: string) =>
   );
 
 export const notASessionKey = (problem: string) =>
-  lines(`❌ Invalid routing: ${problem}`, "   Pass --session with the key sessions_list shows for the chat.");
+  lines(
+    `❌ Invalid routing: ${problem}`,
+    "   Pass the key sessions_list shows for the chat (cctask run --session, or run_task's session argument).",
+  );
 
 function tipFor(p: ParsedKey): string {
   const id = p.agentId ?? "main";
