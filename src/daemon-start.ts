@@ -5,7 +5,19 @@
  * fifty daemons importing their modules at once starve the one that won.
  */
 import { spawn } from "node:child_process";
-import { closeSync, type FSWatcher, openSync, readFileSync, rmSync, watch, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  type FSWatcher,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  watch,
+  writeSync,
+} from "node:fs";
 import { basename } from "node:path";
 import type { DaemonClient } from "./client.js";
 import { errorMessage, UnavailableError } from "./errors.js";
@@ -30,7 +42,10 @@ export async function startDaemon(stateDir: string, client: DaemonClient): Promi
       if (await answers(client, last)) return;
       // A daemon that lost the start race (another was already up) exits with code 3.
       if (starter && starter.exited !== null && starter.exited !== 3) {
-        const said = starter.stderr.trim().replace(/^cctask daemon: /, "");
+        const said = starter
+          .stderr()
+          .trim()
+          .replace(/^cctask daemon: /, "");
         throw new UnavailableError(
           said.startsWith("cannot start: ")
             ? `the cctask daemon ${said}`
@@ -81,31 +96,77 @@ function watchSocket(stateDir: string, socketPath: string): { next(): Promise<vo
 
 interface Starter {
   exited: number | null;
-  stderr: string;
+  stderr(): string;
   release(): void;
 }
 
+/** Past this, the daemon's stderr file starts afresh at the next start. */
+const MAX_STDERR_BYTES = 1024 * 1024;
+
+/**
+ * The daemon's stderr is a file, not a pipe to this CLI: this CLI exits long before the daemon
+ * does, and a pipe would lose what Node prints when the daemon dies (a native abort, a fatal error).
+ * What the daemon wrote during this start is read back when it exits early. Where the file cannot
+ * be opened (a full disk), a pipe still brings back why the daemon could not start.
+ */
 function spawnDaemon(stateDir: string): Starter {
-  const child = spawn(process.execPath, [cliPath(), "daemon", "run"], {
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...withoutSecrets(process.env), CCTASK_HOME: stateDir }, // credentials come over the socket
+  const file = statePath(stateDir, "daemonStderr");
+  const out = openStderrFile(file);
+  let piped = "";
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn(process.execPath, [cliPath(), "daemon", "run"], {
+      detached: true,
+      stdio: ["ignore", "ignore", out ? out.fd : "pipe"],
+      env: { ...withoutSecrets(process.env), CCTASK_HOME: stateDir }, // credentials come over the socket
+    });
+  } finally {
+    if (out) closeSync(out.fd);
+  }
+  child.stderr?.on("data", (c: Buffer) => {
+    piped += c.toString("utf8");
   });
   const s: Starter = {
     exited: null,
-    stderr: "",
+    stderr: () => (out ? readFrom(file, out.from) : piped),
     release: () => {
       child.stderr?.destroy();
       child.unref();
     },
   };
-  child.stderr?.on("data", (c: Buffer) => {
-    s.stderr += c.toString("utf8");
-  });
   child.once("exit", (code) => {
     s.exited = code ?? 1;
   });
   return s;
+}
+
+function openStderrFile(file: string): { fd: number; from: number } | null {
+  try {
+    const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o600);
+    let from = fstatSync(fd).size;
+    if (from > MAX_STDERR_BYTES) {
+      ftruncateSync(fd, 0);
+      from = 0;
+    }
+    return { fd, from };
+  } catch {
+    return null;
+  }
+}
+
+function readFrom(file: string, offset: number): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const size = Math.min(fstatSync(fd).size - offset, 64 * 1024);
+    if (size <= 0) return "";
+    const buf = Buffer.alloc(size);
+    return buf.toString("utf8", 0, readSync(fd, buf, 0, size, offset));
+  } catch {
+    return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Take the starter's role, or leave it to a live CLI that holds it; a dead holder's claim is stale. */

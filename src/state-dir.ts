@@ -16,6 +16,8 @@ export const STATE_FILES = {
   socket: "daemon.sock",
   pid: "daemon.pid",
   log: "daemon.log",
+  /** The daemon's standard error: what Node itself says when it dies (a fatal error, an abort). */
+  daemonStderr: "daemon.stderr.log",
   db: "cctask.db",
   /** Claimed by the one CLI that starts a daemon while others wait for it. */
   starting: "daemon.starting",

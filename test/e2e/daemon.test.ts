@@ -36,6 +36,21 @@ describe("daemon", () => {
     expect(existsSync(join(sb.home, "runs", v.id, "env.json"))).toBe(false);
   });
 
+  it("what Node prints as the daemon dies is kept in daemon.stderr.log (0600), not lost with the CLI that started it", async () => {
+    sb = createSandbox();
+    // --trace-exit makes Node itself write to stderr as the process exits, as it does for an abort.
+    const env = { NODE_OPTIONS: "--trace-exit" };
+    expect((await sb.cli(["list"], { env })).code).toBe(0);
+    const pid = sb.daemonPid()!;
+    expect((await sb.cli(["daemon", "stop"])).code).toBe(0);
+    await waitFor(() => !isAlive(pid), 10_000, "the daemon to exit");
+    const file = join(sb.home, "daemon.stderr.log");
+    expect(readFileSync(file, "utf8")).toMatch(
+      new RegExp(`\\(node:${pid}\\) WARNING: Exited the environment with code 0`),
+    );
+    expect(statSync(file).mode & 0o077).toBe(0);
+  });
+
   it("SIGKILLed mid-run: the next CLI call starts a daemon that re-adopts the live run", async () => {
     sb = createSandbox();
     const v = await sb.json([
