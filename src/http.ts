@@ -5,11 +5,17 @@
  * describer for network errors, one rule for retryable statuses. Messages name only the peer's
  * origin: paths and query strings may carry secrets.
  */
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { DeliveryFailure } from "./notification.js";
+
+/** An answer's headers, read by name (case-insensitive), as the callers need them. */
+export interface AnswerHeaders {
+  get(name: string): string | null;
+}
 
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  headers: AnswerHeaders;
   text: string;
 }
 
@@ -37,17 +43,7 @@ export interface HttpRequest {
 
 export async function exchangeHttp(req: HttpRequest): Promise<HttpExchange> {
   try {
-    const res = await fetch(req.url, {
-      method: req.method,
-      ...(req.headers ? { headers: req.headers } : {}),
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      // A redirect could carry the body (and its signature or token) somewhere unvetted.
-      redirect: "manual",
-      // The deadline covers the answer's body too: a hung connection never blocks the caller.
-      signal: AbortSignal.timeout(req.timeoutMs),
-    });
-    const text = await readText(res, req.maxBodyBytes);
-    return { answered: true, answer: { status: res.status, headers: res.headers, text } };
+    return { answered: true, answer: await send(req) };
   } catch (e) {
     return {
       answered: false,
@@ -65,22 +61,62 @@ export function networkFailure(
   return { kind: "network", message: prefix + noAnswer.message, maybeDelivered: noAnswer.maybeDelivered };
 }
 
-async function readText(res: Response, maxBytes: number | undefined): Promise<string> {
-  if (maxBytes === undefined || res.body === null) return await res.text();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > maxBytes) {
-      await reader.cancel();
-      break;
+/**
+ * One request on a connection of its own, over node:http(s) rather than fetch: the daemon has
+ * node:http loaded already, while fetch's first use costs tens of ms of CPU, on every cold launch
+ * that notifies. No pooled connection is reused: a reset on a stale one would make a message that
+ * never left look "maybe delivered". Redirects are not followed: one could carry the body (and its
+ * signature or token) somewhere unvetted. The deadline covers the answer's body too.
+ */
+async function send(req: HttpRequest): Promise<HttpAnswer> {
+  const url = new URL(req.url);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw Object.assign(new Error(`not an http(s) URL (${url.protocol})`), { code: "ERR_INVALID_URL" });
+  const request = url.protocol === "https:" ? (await import("node:https")).request : httpRequest;
+  const headers = { ...req.headers };
+  if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
+  return await new Promise<HttpAnswer>((resolve, reject) => {
+    const outgoing = request(url, { method: req.method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = () => {
+        clearTimeout(timer);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: headerReader(res.headers),
+          text: Buffer.concat(chunks).toString("utf8"),
+        });
+      };
+      res.on("data", (c: Buffer) => {
+        size += c.length;
+        if (req.maxBodyBytes !== undefined && size > req.maxBodyBytes) {
+          res.destroy();
+          done();
+        } else chunks.push(c);
+      });
+      res.on("end", done);
+      res.on("error", fail);
+    });
+    const timer = setTimeout(() => {
+      fail(Object.assign(new Error("deadline passed"), { name: "TimeoutError" }));
+      outgoing.destroy();
+    }, req.timeoutMs);
+    function fail(e: unknown) {
+      clearTimeout(timer);
+      reject(e);
     }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+    outgoing.on("error", fail);
+    outgoing.end(req.body);
+  });
+}
+
+function headerReader(headers: IncomingHttpHeaders): AnswerHeaders {
+  return {
+    get(name) {
+      const v = headers[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+    },
+  };
 }
 
 function originOf(url: string): string {
@@ -99,8 +135,14 @@ const NOT_SENT_CODES = new Set([
   "EHOSTUNREACH",
   "ENETUNREACH",
   "EADDRNOTAVAIL",
-  "UND_ERR_CONNECT_TIMEOUT",
   "ERR_INVALID_URL",
+  // TLS refused the peer's certificate: the handshake ended before any byte of the request.
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
 /**
@@ -113,8 +155,8 @@ export function mayHaveReachedPeer(err: unknown): boolean {
 }
 
 /**
- * Why a request got no answer, in words: the deadline, or the socket error (fetch hides it in
- * `cause`, which is the part worth showing), with its code when the message lacks it.
+ * Why a request got no answer, in words: the deadline, or the socket error (or its `cause`, where
+ * a wrapper hides it), with its code when the message lacks it.
  */
 export function describeNetworkError(e: unknown, timeoutMs: number): string {
   if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError"))

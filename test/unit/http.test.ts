@@ -4,11 +4,20 @@
  * size; redirects not followed; and the one rule for which statuses are worth another try. The
  * Telegram layer reports the same failure in the same words, with only its own prefix.
  */
+import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { describeNetworkError, exchangeHttp, type HttpRequest, isRetryableStatus } from "../../src/http.js";
 import { callBotApi } from "../../src/notify/telegram-http.js";
+import { ROOT } from "../helpers/cctask.js";
+
+/** A self-signed certificate for 127.0.0.1 tests only (no CA signed it: clients refuse it). */
+const TLS = {
+  key: readFileSync(`${ROOT}/test/fixtures/tls/localhost.key`),
+  cert: readFileSync(`${ROOT}/test/fixtures/tls/localhost.crt`),
+};
 
 const servers: (Server | HttpServer)[] = [];
 const sockets: Socket[] = [];
@@ -75,9 +84,22 @@ describe("exchangeHttp without an answer", () => {
     const port = await rawPeer((sock) => sock.destroy());
     expect(await exchangeHttp(post(port))).toEqual({
       answered: false,
-      message: `no answer from the test peer at http://127.0.0.1:${port}: UND_ERR_SOCKET: other side closed`,
+      message: `no answer from the test peer at http://127.0.0.1:${port}: ECONNRESET: socket hang up`,
       maybeDelivered: true,
     });
+  });
+});
+
+describe("exchangeHttp over TLS", () => {
+  it("a certificate TLS refuses: said so, and the request surely never left", async () => {
+    let requests = 0;
+    const port = await listen(createHttpsServer(TLS, (_req, res) => res.end(String(++requests))));
+    expect(await exchangeHttp(post(port, { url: `https://127.0.0.1:${port}/x` }))).toEqual({
+      answered: false,
+      message: `no answer from the test peer at https://127.0.0.1:${port}: DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate`,
+      maybeDelivered: false,
+    });
+    expect(requests).toBe(0);
   });
 });
 
