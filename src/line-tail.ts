@@ -13,7 +13,8 @@ export class LineTail {
   private readonly buf = Buffer.allocUnsafe(CHUNK);
   private partial: Buffer[] = [];
   private partialLength = 0;
-  private reading: Promise<number> | null = null;
+  /** The reads asked for so far, one after another (they share the buffer and the offset). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   /** @param offset bytes already consumed (the end of the last complete line) */
   constructor(
@@ -22,16 +23,15 @@ export class LineTail {
   ) {}
 
   /**
-   * Reads everything available now and calls onLine for each complete line, in order.
-   * Concurrent calls share one read. Returns the number of lines read.
+   * Reads everything available now and calls onLine for each complete line, in order. A call made
+   * while another read is going reads after it, not with it: that read may already have passed
+   * the end of the file before the last lines were written (a run's end asks for exactly those).
+   * Returns the number of lines this call read.
    */
   drain(onLine: (line: string) => void): Promise<number> {
-    if (!this.reading) {
-      this.reading = this.readAll(onLine).finally(() => {
-        this.reading = null;
-      });
-    }
-    return this.reading;
+    const read = this.queue.then(() => this.readAll(onLine));
+    this.queue = read.catch(() => {});
+    return read;
   }
 
   private async readAll(onLine: (line: string) => void): Promise<number> {

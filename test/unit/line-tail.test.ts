@@ -15,6 +15,32 @@ function file(): string {
 }
 
 describe("LineTail", () => {
+  it("a drain asked for while another is reading also reads what was written after that one saw the end", async () => {
+    const p = file();
+    appendFileSync(p, "a\n");
+    const tail = new LineTail(p, 0);
+    const got: string[] = [];
+    await tail.drain((l) => got.push(l)); // opens the file
+    // The agent writes its last lines just after the in-flight read found the end of the file, and
+    // the run's end asks for a drain at that moment (before the first one has returned).
+    const fh = (tail as unknown as { fh: { read: (...a: unknown[]) => Promise<{ bytesRead: number }> } }).fh;
+    const read = fh.read.bind(fh);
+    let second: Promise<number> | null = null;
+    fh.read = async (...args: unknown[]) => {
+      const r = await read(...args);
+      if (r.bytesRead === 0 && !second) {
+        appendFileSync(p, "last\n");
+        second = tail.drain((l) => got.push(l));
+      }
+      return r;
+    };
+    appendFileSync(p, "b\n");
+    await tail.drain((l) => got.push(l));
+    await second;
+    expect(got).toEqual(["a", "b", "last"]);
+    await tail.close();
+  });
+
   it("yields complete lines only, and the offset never passes a partial line", async () => {
     const p = file();
     const tail = new LineTail(p, 0);
