@@ -5,9 +5,11 @@
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
+import { dirname } from "node:path";
 import { errorMessage, UnavailableError } from "./errors.js";
 import { type CctaskEvent, EVENTS_AFTER_HEADER, EVENTS_HEARTBEAT_MS, isEvent } from "./events.js";
 import type { ApiErrorBody } from "./protocol.js";
+import { statePath } from "./state-dir.js";
 
 export interface FollowOptions {
   /** Only this run's events (an id or a unique prefix; a bad one fails with the daemon's message). */
@@ -100,7 +102,7 @@ function openStream(
           try {
             reject(deps.toError(JSON.parse(Buffer.concat(chunks).toString("utf8")) as ApiErrorBody));
           } catch {
-            reject(new UnavailableError(`the cctask daemon sent an unreadable answer to GET ${path}`));
+            reject(unreadableAnswer(deps.socketPath, "GET", path));
           }
         });
       },
@@ -143,4 +145,12 @@ function toEvent(text: string): CctaskEvent {
       `the cctask daemon sent an event this cctask cannot read: ${text.slice(0, 200)}`,
     );
   return v;
+}
+
+/** An answer that is not the API's JSON: what was asked, and where to look next. */
+export function unreadableAnswer(socketPath: string, method: string, path: string): UnavailableError {
+  return new UnavailableError(
+    `the cctask daemon sent an unreadable answer to ${method} ${path.slice(0, 200)}. ` +
+      `Check its log ${statePath(dirname(socketPath), "log")}; cctask daemon stop, then any command, starts a fresh one.`,
+  );
 }

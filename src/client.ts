@@ -7,7 +7,7 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { dirname } from "node:path";
-import { type FollowOptions, followEvents } from "./client-events.js";
+import { type FollowOptions, followEvents, unreadableAnswer } from "./client-events.js";
 import { ERROR_KINDS, errorMessage, UnavailableError, UsageError } from "./errors.js";
 import type { CctaskEvent } from "./events.js";
 import type {
@@ -111,9 +111,7 @@ export class DaemonClient {
             try {
               parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
             } catch {
-              reject(
-                new UnavailableError(`the cctask daemon sent an unreadable answer to ${method} ${path}`),
-              );
+              reject(unreadableAnswer(this.socketPath, method, path));
               return;
             }
             if ((res.statusCode ?? 500) < 400) resolve(parsed as T);

@@ -161,3 +161,17 @@ describe("routeTarget", () => {
     expect(routeTarget("GET /events", { run: undefined }).path).toBe("/events");
   });
 });
+
+describe("an answer that is not the API's JSON", () => {
+  it("says what was asked and where to look next", async () => {
+    dir = mkdtempSync(join(tmpdir(), "cctask-client-"));
+    const path = join(dir, "daemon.sock");
+    server = createServer((sock) =>
+      sock.once("data", () => sock.end("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n<html")),
+    );
+    await new Promise<void>((r) => server!.listen(path, r));
+    await expect(new DaemonClient(path).call("GET", "/runs/abc")).rejects.toThrow(
+      `the cctask daemon sent an unreadable answer to GET /runs/abc. Check its log ${join(dir, "daemon.log")}; cctask daemon stop, then any command, starts a fresh one.`,
+    );
+  });
+});
